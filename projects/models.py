@@ -7,6 +7,7 @@ database constraints, so no import script or shell session can break them.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -172,6 +173,7 @@ class Project(models.Model):
     nct_id = models.CharField(
         "ClinicalTrials.gov ID", max_length=11, null=True, blank=True, unique=True,
         help_text="NCT followed by 8 digits, e.g. NCT04567890.",
+        validators=[RegexValidator(NCT_ID_PATTERN, "Enter NCT followed by 8 digits.")],
     )
     official_title = models.CharField(max_length=500)
 
@@ -264,6 +266,10 @@ class Project(models.Model):
                     | Q(study_type=StudyType.CLINICAL_TRIAL, funding_mechanism__in=TRIAL_PHASES)
                 ),
                 name="project_mechanism_matches_study_type",
+                violation_error_message=(
+                    "Pick an NIH funding type for NIH-funded research, "
+                    "or a trial phase for a clinical trial."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -271,10 +277,15 @@ class Project(models.Model):
                     | Q(study_type=StudyType.CLINICAL_TRIAL, nct_id__isnull=False)
                 ),
                 name="project_has_source_identifier",
+                violation_error_message=(
+                    "NIH-funded research needs its NIH application ID; "
+                    "a clinical trial needs its ClinicalTrials.gov ID."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(nct_id__isnull=True) | Q(nct_id__regex=NCT_ID_PATTERN),
                 name="project_nct_id_format",
+                violation_error_message="A ClinicalTrials.gov ID is NCT followed by 8 digits.",
             ),
             models.CheckConstraint(
                 condition=(
@@ -285,6 +296,10 @@ class Project(models.Model):
                     )
                 ),
                 name="project_sex_only_for_trials",
+                violation_error_message=(
+                    "Sex eligibility applies to clinical trials only; "
+                    "leave it empty for NIH-funded lab research."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -293,10 +308,12 @@ class Project(models.Model):
                     | Q(end_date__gte=models.F("start_date"))
                 ),
                 name="project_dates_in_order",
+                violation_error_message="The end date cannot be before the start date.",
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.PUBLISHED) | Q(last_reviewed__isnull=False),
                 name="project_published_is_reviewed",
+                violation_error_message="A published project needs a last-reviewed date.",
             ),
         ]
         indexes = [models.Index(fields=["status", "lay_title"])]
