@@ -1,0 +1,99 @@
+"""Shared fixtures: real users in the real editorial groups, and a small
+factory for valid projects. Nothing here bypasses the models' rules."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from projects import workflow
+from projects.models import Condition, Organization, Project, Site
+
+_ids = itertools.count(20_000_001)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing makes every login seconds slow; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username, group=None, **extra):
+    user = User.objects.create_user(username, f"{username}@example.org", "pw-for-tests-1", is_staff=True, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def editor(db):
+    return _user("ed", "Editors")
+
+
+@pytest.fixture
+def other_editor(db):
+    return _user("ed2", "Editors")
+
+
+@pytest.fixture
+def reviewer(db):
+    return _user("rev", "Reviewers")
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return _user("rev2", "Reviewers")
+
+
+@pytest.fixture
+def superuser(db):
+    return _user("boss", is_superuser=True)
+
+
+@pytest.fixture
+def make_project(db):
+    """Build a valid, complete NIH research draft; keyword arguments override
+    fields; ``conditions`` and ``sites`` take lists of names / dicts."""
+
+    def make(conditions=(), sites=(), sponsor="Example University", **fields):
+        trial = fields.get("study_type") == "clinical_trial"
+        number = next(_ids)
+        values = {
+            "study_type": "nih_research",
+            "official_title": "Mechanisms of Something Important",
+            "lay_title": "A plain title",
+            "lay_summary": "A plain summary of the research.",
+            "research_focus": "What the research studies, in plain words.",
+            "funding_mechanism": "phase_2" if trial else "research_grant",
+            **({"nct_id": f"NCT{number:08d}"} if trial else {"nih_application_id": number}),
+            **fields,
+        }
+        if isinstance(sponsor, str):
+            sponsor, _ = Organization.objects.get_or_create(name=sponsor)
+        project = Project.objects.create(sponsor=sponsor, **values)
+        project.conditions.set(Condition.objects.get_or_create(name=n)[0] for n in conditions)
+        project.sites.set(Site.objects.get_or_create(**s)[0] for s in sites)
+        return project
+
+    return make
+
+
+@pytest.fixture
+def publish(editor, other_reviewer):
+    """Take a project through the real workflow to published."""
+
+    def do(project, reviewed_on=None):
+        workflow.submit(project, editor)
+        workflow.approve(project, other_reviewer)
+        if reviewed_on:
+            Project.objects.filter(pk=project.pk).update(last_reviewed=reviewed_on)
+        project.refresh_from_db()
+        return project
+
+    return do
+
+
+BOSTON = {"institution": "Massachusetts General Hospital", "city": "Boston", "state": "Massachusetts", "country": "United States"}
+TORONTO = {"institution": "Toronto Western Hospital", "city": "Toronto", "state": "Ontario", "country": "Canada"}
+SEED_REVIEW_DATE = datetime.date(2026, 5, 15)
