@@ -120,6 +120,12 @@ STORAGES = {
     },
 }
 
+# Serve straight from the app and project folders while developing, so
+# `runserver` and the tests need no collectstatic; production serves the
+# collected, compressed and hashed copies.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "admin:login"
