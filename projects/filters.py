@@ -39,11 +39,11 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="conditions",
         to_field_name="slug",
         queryset=Condition.objects.filter(projects__status=Status.PUBLISHED).distinct(),
-        empty_label="Any condition",
+        label="Condition", empty_label="Any condition",
     )
     country = django_filters.ChoiceFilter(
         method="filter_site", choices=_published_site_values("country"),
-        empty_label="Any country",
+        label="Country", empty_label="Any country",
     )
     state = django_filters.ChoiceFilter(
         method="filter_site", choices=_published_site_values("state"),
@@ -54,11 +54,11 @@ class ProjectFilter(django_filters.FilterSet):
         label="Funding type or phase", empty_label="Any funding type or phase",
     )
     study_type = django_filters.ChoiceFilter(
-        choices=StudyType.choices, empty_label="Any study type"
+        choices=StudyType.choices, label="Study type", empty_label="Any study type"
     )
     status = django_filters.ChoiceFilter(
         field_name="research_status", choices=ResearchStatus.choices,
-        empty_label="Any status",
+        label="Status", empty_label="Any status",
     )
     sponsor = django_filters.ModelChoiceFilter(
         to_field_name="slug",

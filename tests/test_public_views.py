@@ -248,3 +248,14 @@ def test_stylesheet_is_served(client):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
+
+
+def test_every_filter_has_a_human_label(client):
+    form = client.get(LIST_URL).context["filter"].form
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    assert labels == {
+        "q": "Search", "condition": "Condition", "country": "Country",
+        "state": "State or region", "funding": "Funding type or phase",
+        "study_type": "Study type", "status": "Status",
+        "sponsor": "Sponsor or institution", "sort": "Sort by",
+    }
