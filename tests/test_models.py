@@ -46,8 +46,9 @@ def test_source_identifiers_are_unique(make_project):
     _violates(lambda: make_project(study_type="clinical_trial", nct_id="NCT01234567"))
 
 
-def test_nct_id_format_is_enforced(make_project):
-    _violates(lambda: make_project(study_type="clinical_trial", nct_id="NIH-11012296"))
+@pytest.mark.parametrize("bad_id", ["NIH-1101229", "NCT1234567X", "nct01234567", "NCT0123456"])
+def test_nct_id_format_is_enforced(make_project, bad_id):
+    _violates(lambda: make_project(study_type="clinical_trial", nct_id=bad_id))
 
 
 def test_each_study_type_needs_its_own_identifier(make_project):
