@@ -9,8 +9,7 @@ is what the public reads.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -205,8 +204,15 @@ class ProjectAdmin(admin.ModelAdmin):
             extra_context["content_locked"] = not workflow.can_edit_content(project)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def _get_project_or_404(self, request, object_id):
+        # get_object() turns a malformed ID into None as well, so "/abc/" is a 404.
+        project = self.get_object(request, object_id)
+        if project is None:
+            raise Http404("No such project.")
+        return project
+
     def transition_view(self, request, object_id):
-        project = get_object_or_404(Project, pk=object_id)
+        project = self._get_project_or_404(request, object_id)
         if not self.has_view_permission(request, project):
             raise PermissionDenied
         action = request.POST.get("action", "")
@@ -228,9 +234,10 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, object_id):
         """The public page as it would look, for any status; staff only."""
-        project = get_object_or_404(Project.objects.for_public_pages(), pk=object_id)
+        project = self._get_project_or_404(request, object_id)
         if not self.has_view_permission(request, project):
             raise PermissionDenied
+        project = Project.objects.for_public_pages().get(pk=project.pk)
         return TemplateResponse(
             request, "projects/project_detail.html", {"project": project, "preview": True}
         )

@@ -204,10 +204,12 @@ def test_bad_transition_requests(client, reviewer, make_project, method, data, s
     assert project.status == "draft"
 
 
-def test_transition_on_missing_project_is_404(client, reviewer):
+@pytest.mark.parametrize("object_id", ["999999", "abc", "1 OR 1=1"])
+def test_workflow_urls_with_missing_or_malformed_ids_are_404(client, reviewer, object_id):
     client.force_login(reviewer)
-    response = client.post(reverse("admin:projects_project_transition", args=[999999]), {"action": "approve"})
+    response = client.post(reverse("admin:projects_project_transition", args=[object_id]), {"action": "approve"})
     assert response.status_code == 404
+    assert client.get(reverse("admin:projects_project_preview", args=[object_id])).status_code == 404
 
 
 def test_anonymous_users_cannot_use_the_workflow_or_preview(client, make_project):

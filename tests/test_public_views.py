@@ -210,6 +210,7 @@ def test_filter_choices_come_from_published_projects_only(client, catalogue):
     {"country": "Atlantis"},
     {"sort": "password"},
     {"q": "x" * 201},
+    {"q": "tumor\x00"},
 ])
 def test_bad_query_strings_get_a_clear_400(client, catalogue, query):
     response = client.get(LIST_URL, query)
