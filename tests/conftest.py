@@ -32,11 +32,6 @@ def editor(db):
 
 
 @pytest.fixture
-def other_editor(db):
-    return _user("ed2", "Editors")
-
-
-@pytest.fixture
 def reviewer(db):
     return _user("rev", "Reviewers")
 
