@@ -160,8 +160,11 @@ def test_content_is_locked_while_in_review(client, editor, make_project):
     client.force_login(editor)
     page = client.get(change_url(project))
     assert page.status_code == 200
-    assert 'name="_save"' not in page.content.decode()
-    assert "content is locked" in page.content.decode()
+    html = page.content.decode()
+    assert 'name="_save"' not in html
+    assert "content is locked" in html
+    for inline in page.context["inline_admin_formsets"]:
+        assert not (inline.has_add_permission or inline.has_change_permission or inline.has_delete_permission)
     data = {"lay_title": "Sneaky change"}
     assert client.post(change_url(project), data).status_code == 403
     project.refresh_from_db()
