@@ -61,29 +61,13 @@ class InvestigatorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
 
 
-class ProjectContentInline(admin.TabularInline):
-    """Part of a project's content: frozen with it while in review or live."""
-
-    def _unlocked(self, obj):
-        return obj is None or workflow.can_edit_content(obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._unlocked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._unlocked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._unlocked(obj) and super().has_delete_permission(request, obj)
-
-
-class ProjectInvestigatorInline(ProjectContentInline):
+class ProjectInvestigatorInline(admin.TabularInline):
     model = ProjectInvestigator
     autocomplete_fields = ["investigator"]
     extra = 0
 
 
-class SiteInline(ProjectContentInline):
+class SiteInline(admin.TabularInline):
     model = Project.sites.through
     autocomplete_fields = ["site"]
     extra = 0
