@@ -190,6 +190,11 @@ def test_filters(client, catalogue, query, expected):
     assert _titles(client, query) == expected
 
 
+def test_result_count_names_the_search(client, catalogue):
+    text = _text(client.get(LIST_URL, {"q": "  amyloid "}))
+    assert "1 project found for “amyloid”" in text
+
+
 def test_a_project_with_two_sites_in_one_country_is_listed_once(client, catalogue):
     assert _titles(client, {"country": "United States"}).count("Migraine pill") == 1
 
