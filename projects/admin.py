@@ -193,28 +193,28 @@ class ProjectAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        project = self.get_object(request, object_id)
-        if project is not None:
-            extra_context["workflow_actions"] = [
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The change view already loaded ``obj``; add the workflow panel's state.
+        if obj is not None:
+            context["workflow_actions"] = [
                 (name, WORKFLOW_BUTTONS[name])
-                for name in workflow.available_actions(project, request.user)
+                for name in workflow.available_actions(obj, request.user)
             ]
-            extra_context["content_locked"] = not workflow.can_edit_content(project)
-        return super().change_view(request, object_id, form_url, extra_context)
+            context["content_locked"] = not workflow.can_edit_content(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _get_project_or_404(self, request, object_id):
-        # get_object() turns a malformed ID into None as well, so "/abc/" is a 404.
+    def _get_viewable_project(self, request, object_id):
+        """The project, or 404 (get_object() turns a malformed ID into None
+        as well, so "/abc/" is a 404), or 403 without view permission."""
         project = self.get_object(request, object_id)
         if project is None:
             raise Http404("No such project.")
+        if not self.has_view_permission(request, project):
+            raise PermissionDenied
         return project
 
     def transition_view(self, request, object_id):
-        project = self._get_project_or_404(request, object_id)
-        if not self.has_view_permission(request, project):
-            raise PermissionDenied
+        project = self._get_viewable_project(request, object_id)
         action = request.POST.get("action", "")
         transition = workflow.TRANSITIONS.get(action)
         if transition is None:
@@ -234,9 +234,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, object_id):
         """The public page as it would look, for any status; staff only."""
-        project = self._get_project_or_404(request, object_id)
-        if not self.has_view_permission(request, project):
-            raise PermissionDenied
+        project = self._get_viewable_project(request, object_id)
         project = Project.objects.for_public_pages().get(pk=project.pk)
         return TemplateResponse(
             request, "projects/project_detail.html", {"project": project, "preview": True}
