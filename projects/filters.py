@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from .choices import FUNDING_MECHANISM_GROUPS, ResearchStatus, Status, StudyType
+from .choices import FUNDING_MECHANISM_GROUPS, ResearchStatus, StudyType
 from .models import Condition, Organization, Project, Site
 
 
@@ -38,7 +38,7 @@ class ProjectFilter(django_filters.FilterSet):
     condition = django_filters.ModelChoiceFilter(
         field_name="conditions",
         to_field_name="slug",
-        queryset=Condition.objects.filter(projects__status=Status.PUBLISHED).distinct(),
+        queryset=Condition.objects.filter(projects__in=Project.objects.published()).distinct(),
         label="Condition", empty_label="Any condition",
     )
     country = django_filters.ChoiceFilter(
@@ -62,7 +62,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     sponsor = django_filters.ModelChoiceFilter(
         to_field_name="slug",
-        queryset=Organization.objects.filter(projects__status=Status.PUBLISHED).distinct(),
+        queryset=Organization.objects.filter(projects__in=Project.objects.published()).distinct(),
         label="Sponsor or institution", empty_label="Any sponsor",
     )
     sort = django_filters.OrderingFilter(

@@ -18,7 +18,6 @@ class ProjectListView(FilterView):
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     paginate_by = 10
-    strict = True
 
     def get_queryset(self):
         return Project.objects.published().for_public_pages()
