@@ -70,12 +70,18 @@ def _find_all(driver, css):
 
 
 def _click_and_wait(driver, element):
-    """Click something that loads a new page, and wait until it has."""
+    """Click something that loads a new page, and wait until it has.
+
+    The old page going stale only means navigation started; the new one may
+    still be loading (slow on a cold first run), so wait for it to finish too.
+    """
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
     old_page = _find(driver, "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old_page))
+    wait = WebDriverWait(driver, 20)
+    wait.until(expected_conditions.staleness_of(old_page))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def test_reader_searches_and_opens_a_project(browser, live_server, published_catalogue):
