@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_filters",
     "projects",
 ]
@@ -141,3 +142,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Editorial -----------------------------------------------------------------
+#: A live page is due for a check against its source this many months after
+#: its last review.
+REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
+#: Plain-language target: the Flesch-Kincaid grade a lay summary should not exceed.
+READING_GRADE_TARGET = float(os.environ.get("READING_GRADE_TARGET", "8"))

@@ -1,24 +1,42 @@
 """Typed choices shared by the models, the filters and the templates.
 
 Stored values are short and stable (they appear in URLs and imports);
-labels are what a patient reads. Never print a stored value to the public.
+labels are what a patient reads. Never print a stored value to the public:
+every source code (NIH activity codes, ClinicalTrials.gov statuses and
+phases) maps to one of these, and an unknown code gets a readable fallback.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    """Editorial status. Only ``PUBLISHED`` projects are visible to the public."""
+    """Editorial state of a project's latest version.
 
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    CHANGES_REQUESTED = "changes_requested", "Sent back to editor"
-    PUBLISHED = "published", "Published"
+    Whether the public can see the page is a separate fact
+    (``Project.is_live``): a live page can have a newer draft in review.
+    """
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Sent back to editor")
+    SCHEDULED = "scheduled", _("Approved, scheduled to go live")
+    PUBLISHED = "published", _("Published")
 
 
 class StudyType(models.TextChoices):
-    NIH_RESEARCH = "nih_research", "NIH-funded research"
-    CLINICAL_TRIAL = "clinical_trial", "Clinical trial"
+    NIH_RESEARCH = "nih_research", _("NIH-funded research")
+    CLINICAL_TRIAL = "clinical_trial", _("Clinical trial")
+    OBSERVATIONAL = "observational", _("Observational study")
+    EXPANDED_ACCESS = "expanded_access", _("Expanded access program")
+
+
+#: Study types recorded on ClinicalTrials.gov: they enrol people and have an NCT ID.
+REGISTRY_STUDY_TYPES = [
+    StudyType.CLINICAL_TRIAL,
+    StudyType.OBSERVATIONAL,
+    StudyType.EXPANDED_ACCESS,
+]
 
 
 class FundingMechanism(models.TextChoices):
@@ -31,22 +49,23 @@ class FundingMechanism(models.TextChoices):
     """
 
     # NIH-funded research (grouped by activity code prefix)
-    RESEARCH_GRANT = "research_grant", "Research project grant (R)"
-    CAREER_AWARD = "career_award", "Career development award (K)"
-    CENTER = "center", "Research center grant (P)"
-    COOPERATIVE_AGREEMENT = "cooperative_agreement", "Cooperative agreement (U)"
-    TRAINING = "training", "Training or fellowship (T, F)"
-    SMALL_BUSINESS = "small_business", "Small business research (SBIR/STTR)"
-    OTHER_NIH = "other_nih", "Other NIH funding"
-    # Clinical trials
-    EARLY_PHASE_1 = "early_phase_1", "Early phase 1"
-    PHASE_1 = "phase_1", "Phase 1"
-    PHASE_1_2 = "phase_1_2", "Phase 1/2"
-    PHASE_2 = "phase_2", "Phase 2"
-    PHASE_2_3 = "phase_2_3", "Phase 2/3"
-    PHASE_3 = "phase_3", "Phase 3"
-    PHASE_4 = "phase_4", "Phase 4"
-    PHASE_NA = "phase_na", "No phase (not a drug trial)"
+    RESEARCH_GRANT = "research_grant", _("Research project grant (R)")
+    CAREER_AWARD = "career_award", _("Career development award (K)")
+    CENTER = "center", _("Research center or program project (P)")
+    COOPERATIVE_AGREEMENT = "cooperative_agreement", _("Cooperative agreement (U)")
+    TRAINING = "training", _("Training or fellowship (T, F)")
+    SMALL_BUSINESS = "small_business", _("Small business research (SBIR/STTR)")
+    INTRAMURAL = "intramural", _("NIH intramural research (Z)")
+    OTHER_NIH = "other_nih", _("Other NIH funding")
+    # Studies on ClinicalTrials.gov
+    EARLY_PHASE_1 = "early_phase_1", _("Early phase 1")
+    PHASE_1 = "phase_1", _("Phase 1")
+    PHASE_1_2 = "phase_1_2", _("Phase 1/2")
+    PHASE_2 = "phase_2", _("Phase 2")
+    PHASE_2_3 = "phase_2_3", _("Phase 2/3")
+    PHASE_3 = "phase_3", _("Phase 3")
+    PHASE_4 = "phase_4", _("Phase 4")
+    PHASE_NA = "phase_na", _("No phase (not a drug trial)")
 
 
 NIH_MECHANISMS = [
@@ -56,6 +75,7 @@ NIH_MECHANISMS = [
     FundingMechanism.COOPERATIVE_AGREEMENT,
     FundingMechanism.TRAINING,
     FundingMechanism.SMALL_BUSINESS,
+    FundingMechanism.INTRAMURAL,
     FundingMechanism.OTHER_NIH,
 ]
 TRIAL_PHASES = [
@@ -71,42 +91,106 @@ TRIAL_PHASES = [
 
 #: Grouped choices for forms, so editors and the public see two clear lists.
 FUNDING_MECHANISM_GROUPS = [
-    ("NIH funding type", [(m.value, m.label) for m in NIH_MECHANISMS]),
-    ("Clinical trial phase", [(p.value, p.label) for p in TRIAL_PHASES]),
+    (_("NIH funding type"), [(m.value, m.label) for m in NIH_MECHANISMS]),
+    (_("Clinical study phase"), [(p.value, p.label) for p in TRIAL_PHASES]),
 ]
 
 
 class ResearchStatus(models.TextChoices):
-    """Where the research stands, in words a patient can act on."""
+    """Where the research stands, in words a patient can act on.
 
-    ACTIVE = "active", "Active research (not enrolling patients)"
-    NOT_YET_RECRUITING = "not_yet_recruiting", "Not yet recruiting"
-    RECRUITING = "recruiting", "Recruiting participants"
-    ACTIVE_NOT_RECRUITING = "active_not_recruiting", "Active, not recruiting"
-    COMPLETED = "completed", "Completed"
+    Lab research is either active or completed; studies on
+    ClinicalTrials.gov carry every overall status that registry uses.
+    """
+
+    ACTIVE = "active", _("Active lab research (not enrolling patients)")
+    NOT_YET_RECRUITING = "not_yet_recruiting", _("Not yet recruiting")
+    RECRUITING = "recruiting", _("Recruiting now")
+    ENROLLING_BY_INVITATION = "enrolling_by_invitation", _("Enrolling by invitation only")
+    ACTIVE_NOT_RECRUITING = "active_not_recruiting", _("Ongoing, no longer recruiting")
+    SUSPENDED = "suspended", _("Paused (suspended)")
+    TERMINATED = "terminated", _("Stopped early (terminated)")
+    WITHDRAWN = "withdrawn", _("Withdrawn before anyone enrolled")
+    COMPLETED = "completed", _("Completed")
+    UNKNOWN = "unknown", _("Status not confirmed recently")
+    AVAILABLE = "available", _("Expanded access available")
+    NO_LONGER_AVAILABLE = "no_longer_available", _("Expanded access no longer available")
+    TEMPORARILY_NOT_AVAILABLE = "temporarily_not_available", _(
+        "Expanded access temporarily not available"
+    )
+    APPROVED_FOR_MARKETING = "approved_for_marketing", _("Approved for marketing")
+    WITHHELD = "withheld", _("Status withheld by the sponsor")
+
+
+#: Statuses lab research may hold.
+LAB_RESEARCH_STATUSES = [ResearchStatus.ACTIVE, ResearchStatus.COMPLETED]
+#: Statuses a study on ClinicalTrials.gov may hold (everything but lab "active").
+REGISTRY_STATUSES = [s for s in ResearchStatus if s != ResearchStatus.ACTIVE]
+#: Statuses under which a person can sign up now ("recruiting now").
+OPEN_STATUSES = [ResearchStatus.RECRUITING, ResearchStatus.AVAILABLE]
+#: Open soon or by invitation: shown after the open ones.
+OPENING_STATUSES = [ResearchStatus.NOT_YET_RECRUITING, ResearchStatus.ENROLLING_BY_INVITATION]
 
 
 class SexEligibility(models.TextChoices):
-    """Who may enrol. Only meaningful for clinical trials."""
+    """Who may enrol. Only meaningful for studies that enrol people."""
 
-    ALL = "all", "All sexes"
-    FEMALE = "female", "Female only"
-    MALE = "male", "Male only"
+    ALL = "all", _("All sexes")
+    FEMALE = "female", _("Female only")
+    MALE = "male", _("Male only")
+
+
+class EnrollmentType(models.TextChoices):
+    ACTUAL = "actual", _("enrolled")
+    ESTIMATED = "estimated", _("planned")
 
 
 class InvestigatorRole(models.TextChoices):
-    CONTACT_PI = "contact_pi", "Contact principal investigator"
-    PRINCIPAL_INVESTIGATOR = "pi", "Principal investigator"
-    CO_INVESTIGATOR = "co_investigator", "Co-investigator"
-    STUDY_CHAIR = "study_chair", "Study chair"
-    STUDY_DIRECTOR = "study_director", "Study director"
+    CONTACT_PI = "contact_pi", _("Contact principal investigator")
+    PRINCIPAL_INVESTIGATOR = "pi", _("Principal investigator")
+    CO_INVESTIGATOR = "co_investigator", _("Co-investigator")
+    SUB_INVESTIGATOR = "sub_investigator", _("Sub-investigator")
+    STUDY_CHAIR = "study_chair", _("Study chair")
+    STUDY_DIRECTOR = "study_director", _("Study director")
+    PROGRAM_OFFICER = "program_officer", _("NIH program officer")
+
+
+#: Roles listed under "Researchers"; program officers are NIH staff, shown apart.
+RESEARCHER_ROLES = [r for r in InvestigatorRole if r != InvestigatorRole.PROGRAM_OFFICER]
+
+
+class ContactRole(models.TextChoices):
+    CENTRAL = "central", _("Study contact")
+    BACKUP = "backup", _("Backup contact")
+    SITE = "site", _("Site contact")
+    PRINCIPAL_INVESTIGATOR = "pi", _("Site principal investigator")
+    SUB_INVESTIGATOR = "sub_investigator", _("Site sub-investigator")
+    OTHER = "other", _("Contact")
+
+
+class CoordinatesSource(models.TextChoices):
+    REGISTRY = "registry", _("From the registry record")
+    ZIP = "zip", _("ZIP code centre")
+    CITY = "city", _("City centre")
 
 
 class ReviewAction(models.TextChoices):
-    """Each recorded step of the editorial workflow."""
+    """Each recorded step of the editorial trail."""
 
-    SUBMITTED = "submitted", "Submitted for review"
-    APPROVED = "approved", "Approved and published"
-    SENT_BACK = "sent_back", "Sent back to editor"
-    WITHDRAWN = "withdrawn", "Withdrawn from the public site"
-    REVIEWED = "reviewed", "Marked reviewed"
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved and published")
+    SCHEDULED = "scheduled", _("Approved, scheduled to go live")
+    WENT_LIVE = "went_live", _("Published at its scheduled time")
+    SENT_BACK = "sent_back", _("Sent back to editor")
+    WITHDRAWN = "withdrawn", _("Withdrawn from the public site")
+    REVIEWED = "reviewed", _("Checked against the source")
+    RESTORED = "restored", _("Earlier version restored as a draft")
+    CORRECTED = "corrected", _("Linked record corrected")
+    SOURCE_CHANGED = "source_changed", _("Source record changed")
+    ARCHIVED = "archived", _("Archived")
+
+
+class RevisionKind(models.TextChoices):
+    SAVED = "saved", _("Saved")
+    RESTORED = "restored", _("Restored from an earlier version")
+    IMPORTED = "imported", _("Created by an import")

@@ -1,0 +1,567 @@
+"""The project: one NIH-funded research project or study on
+ClinicalTrials.gov, with its plain-language page.
+
+The ``Project`` row is the live public version (STYLE.md 11): while a page
+is live, an editor's changes wait in a revision (``models/revisions.py``)
+until a reviewer approves them. Rules that must always hold are database
+constraints, so no import, admin form or shell session can break them.
+Which fields belong to the source record and which to the editors is
+declared once, in ``projects/fields.py``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import (
+    LAB_RESEARCH_STATUSES,
+    NIH_MECHANISMS,
+    OPEN_STATUSES,
+    REGISTRY_STATUSES,
+    REGISTRY_STUDY_TYPES,
+    TRIAL_PHASES,
+    EnrollmentType,
+    FundingMechanism,
+    InvestigatorRole,
+    ResearchStatus,
+    SexEligibility,
+    Status,
+    StudyType,
+)
+from .base import unique_slug
+from .conditions import Condition
+from .people import Investigator
+from .places import Organization, Site
+
+NCT_ID_PATTERN = r"^NCT[0-9]{8}$"
+FISCAL_YEAR_RANGE = (1950, 2100)
+#: Ages are kept in months; 150 years is older than anyone eligible.
+MAX_AGE_MONTHS = 150 * 12
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: pages a reviewer approved and that are live.
+
+        Archived pages stay reachable (their page says the research has
+        ended) but leave the listing: see ``listed()``.
+        """
+        return self.filter(is_live=True)
+
+    def listed(self):
+        """Live pages that appear in the listing, search, feeds and the API."""
+        return self.published().filter(archived_at__isnull=True)
+
+    def for_public_pages(self):
+        """Load what the public listing and detail pages show, in few queries."""
+        return self.select_related("sponsor").prefetch_related(
+            "conditions",
+            models.Prefetch(
+                "project_sites", queryset=ProjectSite.objects.select_related("site")
+            ),
+            models.Prefetch(
+                "project_investigators",
+                queryset=ProjectInvestigator.objects.select_related(
+                    "investigator", "investigator__organization"
+                ),
+            ),
+            "contacts",
+        )
+
+
+class Project(models.Model):
+    """One NIH-funded research project or clinical study, with its
+    plain-language summary and its place in the editorial workflow."""
+
+    # Identity and source records ----------------------------------------
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    study_type = models.CharField(
+        max_length=20, choices=StudyType.choices, default=StudyType.NIH_RESEARCH
+    )
+    nih_application_id = models.PositiveBigIntegerField(
+        _("NIH application ID"), null=True, blank=True, unique=True,
+        help_text=_("The number in the NIH RePORTER address, e.g. 11012296."),
+    )
+    nih_project_number = models.CharField(
+        _("NIH project number"), max_length=40, blank=True,
+        help_text=_("e.g. 1K08CA287654-01"),
+    )
+    nih_core_project_number = models.CharField(
+        _("NIH core project number"), max_length=30, null=True, blank=True,
+        help_text=_(
+            "The grant without its year, e.g. K08CA287654: every fiscal year of a grant "
+            "updates the same page."
+        ),
+    )
+    nih_subproject_id = models.CharField(
+        _("NIH subproject ID"), max_length=10, blank=True,
+        help_text=_("Only for one project inside a center or program grant."),
+    )
+    nct_id = models.CharField(
+        _("ClinicalTrials.gov ID"), max_length=11, null=True, blank=True, unique=True,
+        help_text=_("NCT followed by 8 digits, e.g. NCT04567890."),
+        validators=[RegexValidator(NCT_ID_PATTERN, _("Enter NCT followed by 8 digits."))],
+    )
+    official_title = models.CharField(max_length=1000)
+    brief_title = models.CharField(
+        _("registry's short title"), max_length=500, blank=True,
+        help_text=_("ClinicalTrials.gov's brief title, where there is one."),
+    )
+
+    # Plain-language content (editor-owned) --------------------------------
+    lay_title = models.CharField(
+        _("plain-language title"), max_length=200,
+        help_text=_("What a patient would search for; no jargon."),
+    )
+    lay_summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One paragraph: what, who and why.")
+    )
+    research_focus = models.TextField(_("what this research studies"), blank=True)
+    good_fit = models.TextField(_("who could benefit: good fit"), blank=True)
+    not_a_fit = models.TextField(_("who could benefit: not a fit"), blank=True)
+    potential_benefit = models.TextField(_("why it matters: potential benefit"), blank=True)
+    similar_studies = models.TextField(
+        _("why it matters: how similar studies have performed"), blank=True
+    )
+    conditions = models.ManyToManyField(Condition, related_name="projects", blank=True)
+
+    # Facts from the source record ----------------------------------------
+    funding_mechanism = models.CharField(
+        _("funding type or phase"), max_length=30, choices=FundingMechanism.choices
+    )
+    activity_code = models.CharField(
+        _("NIH activity code"), max_length=3, blank=True, help_text=_("e.g. R01, K08, U01")
+    )
+    research_status = models.CharField(
+        max_length=30, choices=ResearchStatus.choices, default=ResearchStatus.ACTIVE
+    )
+    sex_eligibility = models.CharField(
+        max_length=10, choices=SexEligibility.choices, blank=True,
+        help_text=_("Studies on ClinicalTrials.gov only; leave empty for lab research."),
+    )
+    minimum_age_months = models.PositiveIntegerField(
+        _("minimum age (months)"), null=True, blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Studies only. 18 years is 216 months; empty means no lower limit."),
+    )
+    maximum_age_months = models.PositiveIntegerField(
+        _("maximum age (months)"), null=True, blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Studies only; empty means no upper limit."),
+    )
+    healthy_volunteers = models.BooleanField(
+        _("accepts healthy volunteers"), null=True, blank=True,
+        help_text=_("Studies only; empty when the record does not say."),
+    )
+    eligibility_criteria = models.TextField(
+        _("eligibility criteria (as registered)"), blank=True
+    )
+    enrollment = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    enrollment_type = models.CharField(
+        max_length=10, choices=EnrollmentType.choices, blank=True
+    )
+    sponsor = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="projects",
+        help_text=_("The study's lead sponsor, or the institution that holds the NIH grant."),
+    )
+    collaborators = models.ManyToManyField(
+        Organization, related_name="collaborations", blank=True
+    )
+    funding_institute = models.CharField(
+        _("NIH institute"), max_length=200, blank=True,
+        help_text=_('The funding NIH institute, e.g. "National Cancer Institute".'),
+    )
+    award_amount = models.PositiveBigIntegerField(
+        _("award amount (US dollars)"), null=True, blank=True
+    )
+    sites = models.ManyToManyField(
+        Site, through="ProjectSite", related_name="projects", blank=True
+    )
+    investigators = models.ManyToManyField(
+        Investigator, through="ProjectInvestigator", related_name="projects", blank=True
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        validators=[MinValueValidator(FISCAL_YEAR_RANGE[0]), MaxValueValidator(FISCAL_YEAR_RANGE[1])],
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    source_summary = models.TextField(
+        _("summary in the source record"), blank=True,
+        help_text=_("The registry's own summary or the grant abstract, as published."),
+    )
+    source_public_health_relevance = models.TextField(
+        _("public health relevance (NIH)"), blank=True
+    )
+    source_keywords = models.JSONField(
+        _("keywords in the source record"), default=list, blank=True
+    )
+    spending_categories = models.JSONField(
+        _("NIH spending categories"), default=list, blank=True
+    )
+    source_last_updated = models.DateField(
+        _("source record last updated"), null=True, blank=True
+    )
+
+    # Keeping in step with the source --------------------------------------
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    source_changes = models.JSONField(
+        _("source fields changed since the last review"), default=list, blank=True,
+        editable=False,
+    )
+    source_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Editorial workflow; changed only through projects.workflow -----------
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    is_live = models.BooleanField(
+        _("live on the public site"), default=False, editable=False
+    )
+    live_revision = models.ForeignKey(
+        "projects.ProjectRevision", on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )
+    go_live_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reviewed = models.DateField(null=True, blank=True, editable=False)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text=_("When the live content last changed."),
+    )
+    #: Bumped by every save of content or source facts; a form that started
+    #: from an older version is refused rather than overwriting (lost updates).
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Search (PostgreSQL keeps the vector current with a trigger) ----------
+    search_conditions = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lay_title"]
+        permissions = [
+            ("submit_project", "Can submit a project for review"),
+            ("review_project", "Can approve, publish, send back or withdraw a project"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(study_type__in=StudyType.values), name="project_study_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(study_type=StudyType.NIH_RESEARCH, funding_mechanism__in=NIH_MECHANISMS)
+                    | Q(study_type__in=REGISTRY_STUDY_TYPES, funding_mechanism__in=TRIAL_PHASES)
+                ),
+                name="project_mechanism_matches_study_type",
+                violation_error_message=_(
+                    "Pick an NIH funding type for NIH-funded research, "
+                    "or a phase for a study on ClinicalTrials.gov."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(study_type=StudyType.NIH_RESEARCH, nih_application_id__isnull=False)
+                    | Q(study_type__in=REGISTRY_STUDY_TYPES, nct_id__isnull=False)
+                ),
+                name="project_has_source_identifier",
+                violation_error_message=_(
+                    "NIH-funded research needs its NIH application ID; "
+                    "a study on ClinicalTrials.gov needs its NCT ID."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(nct_id__isnull=True) | Q(nct_id__regex=NCT_ID_PATTERN),
+                name="project_nct_id_format",
+                violation_error_message=_("A ClinicalTrials.gov ID is NCT followed by 8 digits."),
+            ),
+            models.UniqueConstraint(
+                fields=["nih_core_project_number", "nih_subproject_id"],
+                name="project_unique_nih_core_project",
+                violation_error_message=_(
+                    "Another page already covers this NIH grant (core project number)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(study_type=StudyType.NIH_RESEARCH, research_status__in=LAB_RESEARCH_STATUSES)
+                    | Q(study_type__in=REGISTRY_STUDY_TYPES, research_status__in=REGISTRY_STATUSES)
+                ),
+                name="project_research_status_matches_study_type",
+                violation_error_message=_(
+                    "Lab research is active or completed; a study on ClinicalTrials.gov "
+                    "takes one of that registry's statuses (not “active lab research”)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        sex_eligibility="", minimum_age_months__isnull=True,
+                        maximum_age_months__isnull=True, healthy_volunteers__isnull=True,
+                    )
+                    | Q(study_type__in=REGISTRY_STUDY_TYPES)
+                ),
+                name="project_eligibility_only_for_studies",
+                violation_error_message=_(
+                    "Sex, age and healthy-volunteer eligibility apply to studies that enrol "
+                    "people; leave them empty for NIH-funded lab research."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(sex_eligibility="") | Q(sex_eligibility__in=SexEligibility.values),
+                name="project_sex_eligibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(minimum_age_months__isnull=True)
+                    | Q(maximum_age_months__isnull=True)
+                    | Q(maximum_age_months__gte=models.F("minimum_age_months"))
+                ),
+                name="project_ages_in_order",
+                violation_error_message=_("The maximum age cannot be below the minimum age."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(fiscal_year__isnull=True)
+                    | Q(fiscal_year__gte=FISCAL_YEAR_RANGE[0], fiscal_year__lte=FISCAL_YEAR_RANGE[1])
+                ),
+                name="project_fiscal_year_plausible",
+                violation_error_message=_("The fiscal year must be between 1950 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(start_date__isnull=True)
+                    | Q(end_date__isnull=True)
+                    | Q(end_date__gte=models.F("start_date"))
+                ),
+                name="project_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(is_live=True),
+                name="project_published_is_live",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(is_live=False)
+                    | Q(last_reviewed__isnull=False, first_published_at__isnull=False)
+                ),
+                name="project_published_is_reviewed",
+                violation_error_message=_("A published project needs a last-reviewed date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SCHEDULED) | Q(go_live_at__isnull=False),
+                name="project_scheduled_has_time",
+                violation_error_message=_("A scheduled project needs a go-live time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True) | Q(is_live=True),
+                name="project_archived_is_live",
+                violation_error_message=_("Only a live page can be archived."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "lay_title"], name="project_status_title"),
+            models.Index(fields=["is_live", "lay_title"], name="project_live_title"),
+            models.Index(fields=["last_reviewed"], name="project_last_reviewed"),
+        ]
+
+    def __str__(self):
+        return f"{self.lay_title} ({self.source_identifier})"
+
+    def save(self, *args, **kwargs):
+        if self.nct_id == "":
+            self.nct_id = None
+        if self.nih_core_project_number == "":
+            self.nih_core_project_number = None
+        if not self.slug:
+            self.slug = unique_slug(
+                Project, f"{self.lay_title} {self.source_identifier}", max_length=120
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    # Small truths the surfaces ask, never restating the raw fields --------
+
+    @property
+    def is_registry_study(self) -> bool:
+        """A study on ClinicalTrials.gov: it enrols people and has an NCT ID."""
+        return self.study_type in REGISTRY_STUDY_TYPES
+
+    @property
+    def is_clinical_trial(self) -> bool:
+        return self.study_type == StudyType.CLINICAL_TRIAL
+
+    @property
+    def is_lab_research(self) -> bool:
+        return self.study_type == StudyType.NIH_RESEARCH
+
+    @property
+    def is_published(self) -> bool:
+        """Live on the public site (it may also have a newer draft)."""
+        return self.is_live
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_recruiting(self) -> bool:
+        return self.research_status in OPEN_STATUSES
+
+    @property
+    def is_completed(self) -> bool:
+        return self.research_status == ResearchStatus.COMPLETED
+
+    @property
+    def has_source_changes(self) -> bool:
+        return bool(self.source_changes)
+
+    @property
+    def source_identifier(self) -> str:
+        """The record's own ID as its registry writes it."""
+        if self.nct_id:
+            return self.nct_id
+        if self.nih_project_number:
+            return self.nih_project_number
+        if self.nih_application_id:
+            return f"NIH {self.nih_application_id}"
+        return "no identifier"
+
+    @property
+    def clinicaltrials_url(self) -> str:
+        return f"https://clinicaltrials.gov/study/{self.nct_id}" if self.nct_id else ""
+
+    @property
+    def reporter_url(self) -> str:
+        if not self.nih_application_id:
+            return ""
+        return f"https://reporter.nih.gov/project-details/{self.nih_application_id}"
+
+    def review_due(self) -> datetime.date | None:
+        """When the live page should next be checked against its source."""
+        if self.last_reviewed is None:
+            return None
+        return add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months``, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class ProjectSite(models.Model):
+    """A site of one project, with its recruiting status there."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="project_sites")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="project_sites")
+    recruitment_status = models.CharField(
+        _("status at this site"), max_length=30, choices=ResearchStatus.choices, blank=True
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "projects_project_sites"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "site"], name="unique_site_per_project"),
+        ]
+        verbose_name = _("site of this project")
+        verbose_name_plural = _("Sites (where this research happens)")
+
+    def __str__(self):
+        return str(self.site)
+
+    @property
+    def is_recruiting(self) -> bool:
+        return self.recruitment_status in OPEN_STATUSES
+
+
+class ProjectInvestigator(models.Model):
+    """An investigator's role on one project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="project_investigators"
+    )
+    investigator = models.ForeignKey(
+        Investigator, on_delete=models.PROTECT, related_name="project_roles"
+    )
+    role = models.CharField(
+        max_length=20, choices=InvestigatorRole.choices,
+        default=InvestigatorRole.PRINCIPAL_INVESTIGATOR,
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "investigator"], name="unique_investigator_per_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=InvestigatorRole.values), name="investigator_role_valid"
+            ),
+        ]
+        verbose_name = _("investigator on this project")
+        verbose_name_plural = _("investigators on this project")
+
+    def __str__(self):
+        return f"{self.investigator.name}, {self.get_role_display()}"
+
+
+class GrantLink(models.Model):
+    """An NIH grant named in a study's registry record (its secondary IDs):
+    the link from a study to the NIH project that funds it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grant_links")
+    core_project_number = models.CharField(
+        _("NIH core project number"), max_length=30, db_index=True,
+        help_text=_("Normalized, e.g. R01CA123456."),
+    )
+    as_registered = models.CharField(_("as the record writes it"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["core_project_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "core_project_number"], name="unique_grant_per_project"
+            ),
+        ]
+
+    def __str__(self):
+        return self.core_project_number
