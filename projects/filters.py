@@ -11,13 +11,14 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from .choices import FUNDING_MECHANISM_GROUPS, ResearchStatus, StudyType
-from .models import Condition, Organization, Project, Site
+from .models import Condition, Organization, Project, ProjectSite, Site
+from .search import search
 
 
 def _published_site_values(field: str):
     def choices():
         values = (
-            Site.objects.filter(projects__in=Project.objects.published())
+            Site.objects.filter(projects__in=Project.objects.listed())
             .exclude(**{field: ""})
             .order_by(field)
             .values_list(field, flat=True)
@@ -38,7 +39,7 @@ class ProjectFilter(django_filters.FilterSet):
     condition = django_filters.ModelChoiceFilter(
         field_name="conditions",
         to_field_name="slug",
-        queryset=Condition.objects.filter(projects__in=Project.objects.published()).distinct(),
+        queryset=Condition.objects.filter(projects__in=Project.objects.listed()).distinct(),
         label="Condition", empty_label="Any condition",
     )
     country = django_filters.ChoiceFilter(
@@ -62,7 +63,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     sponsor = django_filters.ModelChoiceFilter(
         to_field_name="slug",
-        queryset=Organization.objects.filter(projects__in=Project.objects.published()).distinct(),
+        queryset=Organization.objects.filter(projects__in=Project.objects.listed()).distinct(),
         label="Sponsor or institution", empty_label="Any sponsor",
     )
     sort = django_filters.OrderingFilter(
@@ -78,9 +79,9 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return search(queryset, value)
 
     def filter_site(self, queryset, name, value):
         """Projects with at least one site in the chosen country or state."""
-        sites = Site.objects.filter(projects=OuterRef("pk"), **{name: value})
+        sites = ProjectSite.objects.filter(project=OuterRef("pk"), **{f"site__{name}": value})
         return queryset.filter(Exists(sites))

@@ -3,6 +3,7 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from . import presenters
 from .filters import ProjectFilter
 from .models import Project
 
@@ -20,7 +21,7 @@ class ProjectListView(FilterView):
     paginate_by = 10
 
     def get_queryset(self):
-        return Project.objects.published().for_public_pages()
+        return Project.objects.listed().for_public_pages()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -30,7 +31,7 @@ class ProjectListView(FilterView):
 
 
 class ProjectDetailView(DetailView):
-    """One published project. Anything not published is a 404 to the public;
+    """One published project. Anything not live is a 404 to the public;
     staff see drafts through the admin's preview instead."""
 
     template_name = "projects/project_detail.html"
@@ -38,3 +39,8 @@ class ProjectDetailView(DetailView):
 
     def get_queryset(self):
         return Project.objects.published().for_public_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conditions"] = list(self.object.conditions.all())
+        return context

@@ -7,8 +7,8 @@ import itertools
 import pytest
 from django.contrib.auth.models import Group, User
 
-from projects import workflow
-from projects.models import Condition, Organization, Project, Site
+from projects import editing, workflow
+from projects.models import Condition, Organization, Project, ProjectSite, Site
 
 _ids = itertools.count(20_000_001)
 
@@ -61,14 +61,20 @@ def make_project(db):
             "lay_summary": "A plain summary of the research.",
             "research_focus": "What the research studies, in plain words.",
             "funding_mechanism": "phase_2" if trial else "research_grant",
+            "research_status": "recruiting" if trial else "active",
             **({"nct_id": f"NCT{number:08d}"} if trial else {"nih_application_id": number}),
             **fields,
         }
         if isinstance(sponsor, str):
             sponsor, _ = Organization.objects.get_or_create(name=sponsor)
-        project = Project.objects.create(sponsor=sponsor, **values)
-        project.conditions.set(Condition.objects.get_or_create(name=n)[0] for n in conditions)
-        project.sites.set(Site.objects.get_or_create(**s)[0] for s in sites)
+        project = Project(sponsor=sponsor, **values)
+        editing.create_project(
+            project, values.get("last_edited_by"),
+            conditions=[Condition.objects.get_or_create(name=n)[0] for n in conditions],
+        )
+        for order, place in enumerate(sites):
+            site = Site.objects.filter(match_key=Site.key_for(**place)).first() or Site.objects.create(**place)
+            ProjectSite.objects.create(project=project, site=site, order=order)
         return project
 
     return make
@@ -79,7 +85,7 @@ def publish(editor, other_reviewer):
     """Take a project through the real workflow to published."""
 
     def do(project, reviewed_on=None):
-        workflow.submit(project, editor)
+        workflow.submit(project, editor, readability_override="Fixture text, as the test wrote it.")
         workflow.approve(project, other_reviewer)
         if reviewed_on:
             Project.objects.filter(pk=project.pk).update(last_reviewed=reviewed_on)

@@ -77,8 +77,9 @@ def test_editor_writes_and_reviewer_publishes_end_to_end(client, editor, reviewe
         "project_investigators-0-investigator": person.pk,
         "project_investigators-0-role": "pi",
         "project_investigators-0-order": "0",
-        "Project_sites-TOTAL_FORMS": "1",
-        "Project_sites-0-site": site.pk,
+        "project_sites-TOTAL_FORMS": "1",
+        "project_sites-0-site": site.pk,
+        "project_sites-0-order": "0",
     })
     response = client.post(ADD_URL, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -90,8 +91,20 @@ def test_editor_writes_and_reviewer_publishes_end_to_end(client, editor, reviewe
     assert client.get(project.get_absolute_url()).status_code == 404
 
     page = client.get(change_url(project)).content.decode()
-    assert 'value="submit"' in page and 'value="approve"' not in page
-    response = client.post(transition_url(project), {"action": "submit", "comment": "Ready"})
+    assert 'name="_submit_for_review"' in page and 'value="approve"' not in page
+    data = form_data(client, change_url(project), **project_fields(sponsor), review_note="Ready",
+                     base_version=project.version, _submit_for_review="1")
+    data.update({
+        "project_investigators-TOTAL_FORMS": "1", "project_investigators-INITIAL_FORMS": "1",
+        "project_investigators-0-id": project.project_investigators.get().pk,
+        "project_investigators-0-project": project.pk,
+        "project_investigators-0-investigator": person.pk, "project_investigators-0-role": "pi",
+        "project_investigators-0-order": "0",
+        "project_sites-TOTAL_FORMS": "1", "project_sites-INITIAL_FORMS": "1",
+        "project_sites-0-id": project.project_sites.get().pk, "project_sites-0-project": project.pk,
+        "project_sites-0-site": site.pk, "project_sites-0-order": "0",
+    })
+    response = client.post(change_url(project), data)
     assert response.status_code == 302 and response["Location"] == change_url(project)
     project.refresh_from_db()
     assert project.status == "in_review"
@@ -165,8 +178,13 @@ def test_content_is_locked_while_in_review(client, editor, make_project):
     assert "content is locked" in html
     for inline in page.context["inline_admin_formsets"]:
         assert not (inline.has_add_permission or inline.has_change_permission or inline.has_delete_permission)
-    data = {"lay_title": "Sneaky change"}
-    assert client.post(change_url(project), data).status_code == 403
+    data = form_data(client, change_url(project), **project_fields(
+        project.sponsor, nih_application_id=project.nih_application_id, lay_title="Sneaky change",
+    ), base_version=project.version)
+    response = client.post(change_url(project), data)
+    assert response.status_code == 200  # refused, with the typed text kept in the form
+    assert "its content is locked" in response.content.decode()
+    assert 'value="Sneaky change"' in response.content.decode()
     project.refresh_from_db()
     assert project.lay_title == "A plain title"
 
@@ -243,22 +261,23 @@ def test_view_on_site_only_for_published(client, editor, make_project, publish):
     assert live.get_absolute_url() in client.get(change_url(live)).content.decode()
 
 
-def test_mark_reviewed_today_bulk_action(client, reviewer, editor, make_project, publish):
+def test_review_date_is_recorded_one_page_at_a_time_with_a_note(client, reviewer, make_project, publish):
+    """No bulk "mark reviewed today": a review date is a claim of accuracy,
+    made on the page itself with a note saying what was checked."""
     live = publish(make_project(), reviewed_on=datetime.date(2025, 1, 1))
-    draft = make_project()
     client.force_login(reviewer)
-    response = client.post(CHANGELIST_URL, {
-        "action": "mark_reviewed_today", "_selected_action": [live.pk, draft.pk],
+    assert "mark_reviewed" not in client.get(CHANGELIST_URL).content.decode()
+    response = client.post(transition_url(live), {"action": "record_check", "comment": " "})
+    assert any("comment is required" in m for m in messages_of(response))
+    live.refresh_from_db()
+    assert live.last_reviewed == datetime.date(2025, 1, 1)
+    client.post(transition_url(live), {
+        "action": "record_check", "comment": "Dates and sites match RePORTER.",
+        "checked_on": timezone.localdate().isoformat(),
     })
-    assert response.status_code == 302
     live.refresh_from_db()
     assert live.last_reviewed == timezone.localdate()
-    assert live.last_reviewed_by == reviewer
-    assert any("Marked 1 project(s)" in m for m in messages_of(response))
-    assert any("cannot be marked reviewed" in m for m in messages_of(response))
-
-    client.force_login(editor)
-    assert "mark_reviewed_today" not in client.get(CHANGELIST_URL).content.decode()
+    assert live.review_events.first().comment == "Dates and sites match RePORTER."
 
 
 def test_form_errors_explain_cross_field_rules(client, editor):
@@ -268,7 +287,7 @@ def test_form_errors_explain_cross_field_rules(client, editor):
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Sex eligibility applies to clinical trials only" in html
+    assert "Sex, age and healthy-volunteer eligibility apply to studies that enrol people" in html
     assert "Pick an NIH funding type for NIH-funded research" in html
     assert not Project.objects.exists()
 

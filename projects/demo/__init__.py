@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .. import workflow
+from .. import editing, workflow
 from ..choices import Status
 from ..models import (
     Condition,
@@ -25,6 +25,7 @@ from ..models import (
     Organization,
     Project,
     ProjectInvestigator,
+    ProjectSite,
     Site,
 )
 
@@ -98,16 +99,16 @@ def _create_project(record, editor) -> Project:
     for name in ("start_date", "end_date"):
         if name in values:
             values[name] = datetime.date.fromisoformat(values[name])
-    project = Project(**values, last_edited_by=editor)
-    project.sponsor, _ = Organization.objects.get_or_create(name=record["sponsor"])
+    project = Project(**values)
+    project.sponsor = _organization(record["sponsor"])
     project.full_clean()
-    project.save()
-    project.conditions.set(
-        Condition.objects.get_or_create(name=name)[0] for name in record.get("conditions", [])
-    )
-    project.sites.set(Site.objects.get_or_create(**site)[0] for site in record.get("sites", []))
+    conditions = [_condition(name) for name in record.get("conditions", [])]
+    editing.create_project(project, editor, conditions=conditions)
+    for order, place in enumerate(record.get("sites", [])):
+        site = Site.objects.filter(match_key=Site.key_for(**place)).first() or Site.objects.create(**place)
+        ProjectSite.objects.create(project=project, site=site, order=order)
     for order, person in enumerate(record.get("investigators", [])):
-        organization, _ = Organization.objects.get_or_create(name=person["organization"])
+        organization = _organization(person["organization"])
         investigator, _ = Investigator.objects.get_or_create(
             name=person["name"], organization=organization,
             defaults={"title": person.get("title", "")},
@@ -118,10 +119,22 @@ def _create_project(record, editor) -> Project:
     return project
 
 
+def _organization(name: str) -> Organization:
+    existing = Organization.objects.filter(match_key=Organization.key_for(name)).first()
+    return existing or Organization.objects.create(name=name)
+
+
+def _condition(name: str) -> Condition:
+    return Condition.objects.filter(name__iexact=name).first() or Condition.objects.create(name=name)
+
+
 def _apply_status(project, record, editor, reviewer) -> None:
     target = record.get("status", Status.DRAFT)
     if target in (Status.IN_REVIEW, Status.PUBLISHED):
-        workflow.submit(project, editor, "Ready for review.")
+        workflow.submit(
+            project, editor, "Ready for review.",
+            readability_override="Demo text, loaded as it was written.",
+        )
     if target == Status.PUBLISHED:
         workflow.approve(project, reviewer, "Checked against the official record.")
         if record.get("last_reviewed"):

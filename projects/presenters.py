@@ -1,0 +1,226 @@
+"""How a project reads on the public pages: quick facts, official records,
+"can I take part?", places and people, in plain words.
+
+Wording for one surface lives with that surface (STYLE.md 10); the model
+keeps the data and small truths. Functions return small dataclasses, use
+what ``ProjectQuerySet.for_public_pages`` prefetched, and never print a
+raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .choices import (
+    OPEN_STATUSES,
+    OPENING_STATUSES,
+    RESEARCHER_ROLES,
+    InvestigatorRole,
+    ResearchStatus,
+)
+from .models import Contact, Project, ProjectInvestigator, ProjectSite
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OfficialRecord:
+    registry: str
+    identifier: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StatusBadge:
+    """What a listing card says about taking part, and how it looks."""
+
+    label: str
+    tone: str  # "open", "soon", "closed" or "lab": a CSS class, never shown
+
+
+@dataclass(frozen=True)
+class Participation:
+    """The answer to "Can I take part?" for a study that enrols people."""
+
+    status: str
+    is_open: bool
+    ages: str
+    sex: str
+    healthy_volunteers: str
+    recruiting_sites: list[ProjectSite] = field(default_factory=list)
+    central_contacts: list[Contact] = field(default_factory=list)
+    site_contacts: list[Contact] = field(default_factory=list)
+
+
+def official_records(project: Project) -> list[OfficialRecord]:
+    """Links to the official registry records, the primary one first."""
+    records = []
+    if project.nct_id:
+        records.append(OfficialRecord(
+            "ClinicalTrials.gov", project.nct_id, _("Study ID"), project.clinicaltrials_url,
+        ))
+    if project.nih_application_id:
+        records.append(OfficialRecord(
+            "NIH RePORTER", project.nih_project_number or str(project.nih_application_id),
+            _("NIH grant"), project.reporter_url,
+        ))
+    return records
+
+
+def status_badge(project: Project) -> StatusBadge:
+    if project.is_lab_research:
+        if project.research_status == ResearchStatus.COMPLETED:
+            return StatusBadge(_("Lab research · ended · not enrolling"), "lab")
+        return StatusBadge(_("Lab research · not enrolling patients"), "lab")
+    label = project.get_research_status_display()
+    if project.research_status in OPEN_STATUSES:
+        return StatusBadge(label, "open")
+    if project.research_status in OPENING_STATUSES:
+        return StatusBadge(label, "soon")
+    return StatusBadge(label, "closed")
+
+
+def age_range(minimum_months: int | None, maximum_months: int | None) -> str:
+    """"18 years and older", "Up to 17 years", "6 months to 65 years", "Any age"."""
+    low = _age(minimum_months) if minimum_months else ""
+    high = _age(maximum_months) if maximum_months else ""
+    if low and high:
+        if low.split()[-1] == high.split()[-1]:  # same unit: "18 to 65 years"
+            return _("%(low)s to %(high)s") % {"low": low.rsplit(" ", 1)[0], "high": high}
+        return _("%(low)s to %(high)s") % {"low": low, "high": high}
+    if low:
+        return _("%(low)s and older") % {"low": low}
+    if high:
+        return _("Up to %(high)s") % {"high": high}
+    return _("Any age")
+
+
+def _age(months: int) -> str:
+    if months % 12 == 0:
+        years = months // 12
+        return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+
+
+def sex_text(project: Project) -> str:
+    return project.get_sex_eligibility_display() if project.sex_eligibility else ""
+
+
+def healthy_volunteers_text(project: Project) -> str:
+    if project.healthy_volunteers is None:
+        return ""
+    return _("Yes, people without the condition can join") if project.healthy_volunteers else _(
+        "No, only people with the condition"
+    )
+
+
+def project_sites(project: Project) -> list[ProjectSite]:
+    return sorted(project.project_sites.all(), key=lambda ps: (ps.order, ps.pk))
+
+
+def location_summary(project: Project) -> str:
+    """"1 site (Boston, Massachusetts, United States)" or "4 sites in 2 countries"."""
+    sites = [ps.site for ps in project_sites(project)]
+    if not sites:
+        return ""
+    if len(sites) == 1:
+        return _("1 site (%(place)s)") % {"place": sites[0].place}
+    countries = {site.country for site in sites}
+    if len(countries) == 1:
+        return _("%(n)d sites in %(country)s") % {"n": len(sites), "country": countries.pop()}
+    return _("%(n)d sites in %(c)d countries") % {"n": len(sites), "c": len(countries)}
+
+
+def researchers(project: Project) -> list[ProjectInvestigator]:
+    """Researchers in display order (contact PI first), NIH staff left out."""
+    rank = {value: index for index, value in enumerate(InvestigatorRole.values)}
+    roles = [r for r in project.project_investigators.all() if r.role in RESEARCHER_ROLES]
+    return sorted(roles, key=lambda r: (rank.get(r.role, 99), r.order, r.investigator.name))
+
+
+def program_officers(project: Project) -> list[ProjectInvestigator]:
+    return [r for r in project.project_investigators.all() if r.role == InvestigatorRole.PROGRAM_OFFICER]
+
+
+def month_year(day: datetime.date) -> str:
+    return date_format(day, "F Y")
+
+
+def long_date(day: datetime.date) -> str:
+    """US style: "May 15, 2026"."""
+    return date_format(day, "F j, Y")
+
+
+def date_range(project: Project) -> str:
+    if project.start_date and project.end_date:
+        return _("%(start)s to %(end)s") % {
+            "start": month_year(project.start_date), "end": month_year(project.end_date),
+        }
+    if project.start_date:
+        return _("Since %(start)s") % {"start": month_year(project.start_date)}
+    if project.fiscal_year:
+        return _("Funded in fiscal year %(year)s") % {"year": project.fiscal_year}
+    return ""
+
+
+def funding_text(project: Project) -> str:
+    """"Career development award (K08)" when the activity code is known."""
+    label = project.get_funding_mechanism_display()
+    if project.is_lab_research and project.activity_code:
+        return f"{label.rsplit(' (', 1)[0]} ({project.activity_code})"
+    return label
+
+
+def quick_facts(project: Project) -> list[Fact]:
+    """The "Quick facts" rows that have a value.
+
+    Sex and age are shown for studies that enrol people only: on lab
+    research they would mean nothing. Registry IDs are links, rendered apart.
+    """
+    study = project.is_registry_study
+    facts = [
+        Fact(_("Study type"), project.get_study_type_display()),
+        Fact(_("Phase") if study else _("Funding type"), funding_text(project)),
+        Fact(_("Status"), project.get_research_status_display()),
+    ]
+    if study:
+        if project.minimum_age_months or project.maximum_age_months:
+            facts.append(Fact(_("Ages"), age_range(project.minimum_age_months, project.maximum_age_months)))
+        facts.append(Fact(_("Sex"), sex_text(project)))
+        if project.enrollment:
+            facts.append(Fact(_("Participants"), f"{project.enrollment:,} {project.get_enrollment_type_display()}".strip()))
+    facts.append(Fact(_("Sponsor") if study else _("Lead organization"), str(project.sponsor)))
+    if project.funding_institute:
+        facts.append(Fact(_("Funded by"), project.funding_institute))
+    officers = program_officers(project)
+    if officers:
+        facts.append(Fact(_("NIH program officer"), ", ".join(o.investigator.name for o in officers)))
+    facts.append(Fact(_("Locations"), location_summary(project)))
+    facts.append(Fact(_("Dates"), date_range(project)))
+    return [fact for fact in facts if fact.value]
+
+
+def participation(project: Project) -> Participation | None:
+    """"Can I take part?" for a study that enrols people; None for lab research."""
+    if not project.is_registry_study:
+        return None
+    sites = project_sites(project)
+    contacts = list(project.contacts.all())
+    return Participation(
+        status=project.get_research_status_display(),
+        is_open=project.is_recruiting,
+        ages=age_range(project.minimum_age_months, project.maximum_age_months),
+        sex=sex_text(project),
+        healthy_volunteers=healthy_volunteers_text(project),
+        recruiting_sites=[ps for ps in sites if ps.is_recruiting],
+        central_contacts=[c for c in contacts if c.site_id is None],
+        site_contacts=[c for c in contacts if c.site_id is not None],
+    )

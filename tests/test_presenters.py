@@ -1,0 +1,94 @@
+"""How a project reads on the public pages: facts, records, people and
+"can I take part?", never a raw value."""
+
+import datetime
+
+import pytest
+
+from projects import presenters
+from projects.models import Investigator, Project, ProjectInvestigator
+
+from .conftest import BOSTON, TORONTO
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quick_facts_for_nih_research_leave_out_sex_and_empty_rows(make_project):
+    project = make_project(funding_mechanism="career_award", sponsor="Massachusetts General Hospital",
+                           fiscal_year=2025, sites=[BOSTON])
+    facts = ({f.label: f.value for f in presenters.quick_facts(Project.objects.for_public_pages().get(pk=project.pk))})
+    assert facts == {
+        "Study type": "NIH-funded research",
+        "Funding type": "Career development award (K)",
+        "Status": "Active lab research (not enrolling patients)",
+        "Lead organization": "Massachusetts General Hospital",
+        "Locations": "1 site (Boston, Massachusetts, United States)",
+        "Dates": "Funded in fiscal year 2025",
+    }
+
+
+def test_quick_facts_for_trials_show_phase_and_sex(make_project):
+    project = make_project(study_type="clinical_trial", funding_mechanism="phase_3",
+                           sex_eligibility="female", sites=[BOSTON, TORONTO],
+                           start_date=datetime.date(2025, 3, 1), end_date=datetime.date(2028, 12, 31))
+    facts = ({f.label: f.value for f in presenters.quick_facts(Project.objects.for_public_pages().get(pk=project.pk))})
+    assert facts["Phase"] == "Phase 3"
+    assert facts["Sex"] == "Female only"
+    assert facts["Sponsor"] == "Example University"
+    assert facts["Locations"] == "2 sites in 2 countries"
+    assert facts["Dates"] == "March 2025 to December 2028"
+
+
+def test_official_records_name_the_right_registry(make_project):
+    grant = make_project(nih_application_id=11012296)
+    assert presenters.official_records(grant) == [presenters.OfficialRecord(
+        "NIH RePORTER", "11012296", "NIH grant", "https://reporter.nih.gov/project-details/11012296",
+    )]
+    trial = make_project(study_type="clinical_trial", nct_id="NCT04567890", nih_application_id=777)
+    assert [r.registry for r in presenters.official_records(trial)] == ["ClinicalTrials.gov", "NIH RePORTER"]
+    assert presenters.official_records(trial)[0].url == "https://clinicaltrials.gov/study/NCT04567890"
+
+
+def test_investigators_are_ordered_by_role(make_project):
+    project = make_project()
+    for name, role in [("Co One", "co_investigator"), ("Lead", "contact_pi"), ("Pi Two", "pi")]:
+        ProjectInvestigator.objects.create(
+            project=project, investigator=Investigator.objects.create(name=name), role=role
+        )
+    assert [r.investigator.name for r in presenters.researchers(project)] == ["Lead", "Pi Two", "Co One"]
+
+
+@pytest.mark.parametrize("low, high, text", [
+    (216, None, "18 years and older"),
+    (None, 204, "Up to 17 years"),
+    (216, 780, "18 to 65 years"),
+    (6, 780, "6 months to 65 years"),
+    (None, None, "Any age"),
+    (12, None, "1 year and older"),
+])
+def test_ages_read_in_plain_words(low, high, text):
+    assert presenters.age_range(low, high) == text
+
+
+def test_trials_answer_can_i_take_part_lab_research_does_not(make_project):
+    trial = make_project(study_type="clinical_trial", sex_eligibility="male", minimum_age_months=216,
+                         healthy_volunteers=True, sites=[BOSTON])
+    answer = presenters.participation(trial)
+    assert answer.is_open and answer.ages == "18 years and older" and answer.sex == "Male only"
+    assert answer.healthy_volunteers.startswith("Yes")
+    assert presenters.participation(make_project()) is None
+
+
+@pytest.mark.parametrize("fields, label, tone", [
+    ({}, "Lab research · not enrolling patients", "lab"),
+    ({"research_status": "completed"}, "Lab research · ended · not enrolling", "lab"),
+    ({"study_type": "clinical_trial"}, "Recruiting now", "open"),
+    ({"study_type": "clinical_trial", "research_status": "not_yet_recruiting"}, "Not yet recruiting", "soon"),
+    ({"study_type": "clinical_trial", "research_status": "terminated"}, "Stopped early (terminated)", "closed"),
+])
+def test_every_card_says_whether_you_can_take_part(make_project, fields, label, tone):
+    assert presenters.status_badge(make_project(**fields)) == presenters.StatusBadge(label, tone)
+
+
+def test_dates_are_month_first_for_a_us_site():
+    assert presenters.long_date(datetime.date(2026, 5, 15)) == "May 15, 2026"
