@@ -149,3 +149,11 @@ LOGGING = {
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 #: Plain-language target: the Flesch-Kincaid grade a lay summary should not exceed.
 READING_GRADE_TARGET = float(os.environ.get("READING_GRADE_TARGET", "8"))
+
+# Public pages at scale (projects/cache.py) ----------------------------------
+#: How long a rendered public page may sit in the cache. Any change to what
+#: the public sees drops every cached page at once, so this only bounds memory.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
+#: ``s-maxage`` for a CDN in front: 0 (default) means it must revalidate every
+#: request (a 304 from the page cache), so a withdrawn page never lingers.
+PUBLIC_PAGE_SHARED_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_SHARED_MAX_AGE", "0"))

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from projects.views import ProjectListView
+from projects.views import project_list
 
 urlpatterns = [
-    path("", ProjectListView.as_view(), name="home"),
+    path("", project_list, name="home"),
     path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -131,12 +131,33 @@ def location_summary(project: Project) -> str:
     sites = [ps.site for ps in project_sites(project)]
     if not sites:
         return ""
-    if len(sites) == 1:
-        return _("1 site (%(place)s)") % {"place": sites[0].place}
     countries = {site.country for site in sites}
-    if len(countries) == 1:
-        return _("%(n)d sites in %(country)s") % {"n": len(sites), "country": countries.pop()}
-    return _("%(n)d sites in %(c)d countries") % {"n": len(sites), "c": len(countries)}
+    return describe_sites(len(sites), len(countries), sites[0].place, sites[0].country)
+
+
+def describe_sites(count: int, countries: int, first_place: str, first_country: str) -> str:
+    """The place summary from counts alone (what a listing card has)."""
+    if not count:
+        return ""
+    if count == 1:
+        return _("1 site (%(place)s)") % {"place": first_place}
+    if countries == 1:
+        return _("%(n)d sites in %(country)s") % {"n": count, "country": first_country}
+    return _("%(n)d sites in %(c)d countries") % {"n": count, "c": countries}
+
+
+def card_location(project: Project) -> str:
+    """``location_summary`` for a listing card, from ``listing.cards``' summary."""
+    summary = project.site_summary
+    place = ", ".join(p for p in (summary.city, summary.state, summary.country) if p)
+    return describe_sites(summary.count, summary.countries, place, summary.country)
+
+
+def distance_text(miles: float) -> str:
+    """"0.4 miles", "12 miles": what "near me" shows on a card."""
+    if miles < 10:
+        return _("%(miles).1f miles") % {"miles": miles}
+    return _("%(miles)d miles") % {"miles": round(miles)}
 
 
 def researchers(project: Project) -> list[ProjectInvestigator]:

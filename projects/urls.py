@@ -5,6 +5,6 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="list"),
-    path("<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("", views.project_list, name="list"),
+    path("<slug:slug>/", views.project_detail, name="detail"),
 ]

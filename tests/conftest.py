@@ -6,11 +6,21 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 
 from projects import editing, workflow
 from projects.models import Condition, Organization, Project, ProjectSite, Site
 
 _ids = itertools.count(20_000_001)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache: the database is new for
+    every test, but the local-memory cache would outlive it."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -100,13 +100,17 @@ def test_reader_searches_and_opens_a_project(browser, live_server, published_cat
     browser.save_screenshot(str(SCREENSHOTS / "detail-desktop.png"))
 
 
-def test_filter_by_condition_with_the_select(browser, live_server, published_catalogue):
-    from selenium.webdriver.support.ui import Select
+def test_filter_by_condition_typed_with_suggestions(browser, live_server, published_catalogue):
+    browser.set_window_size(1280, 1000)
     browser.get(live_server.url + "/projects/")
-    Select(_find(browser, "select[name=condition]")).select_by_visible_text("Insomnia")
+    field = _find(browser, "input[name=condition]")
+    suggestions = [o.get_attribute("value") for o in _find_all(browser, "#condition-options option")]
+    assert suggestions == ["Insomnia", "Breast cancer"]  # most common first
+    field.send_keys("insomnia")
     _click_and_wait(browser, _find(browser, ".filter-actions button"))
     assert "condition=insomnia" in browser.current_url
     assert "3 projects found" in _find(browser, ".result-count").text
+    assert "Condition: Insomnia" in _find(browser, ".active-filters").text
 
 
 def test_every_form_control_has_a_label(browser, live_server, published_catalogue):

@@ -7,14 +7,17 @@
 - ``review``: the editorial trail
 - ``revisions``: saved versions of the plain-language content
 - ``glossary``: jargon and its plain wording
+- ``facets``: counts of listed projects per filter value and per word
 """
 
 from .base import NamedSlugModel, unique_slug
 from .conditions import Condition
+from .facets import Facet, FacetKind, ProjectFacets
 from .glossary import GlossaryTerm
 from .people import Contact, Investigator
 from .places import Organization, Site
 from .project import (
+    LISTED,
     NCT_ID_PATTERN,
     GrantLink,
     Project,
@@ -27,15 +30,19 @@ from .review import ReviewEvent
 from .revisions import ProjectRevision
 
 __all__ = [
+    "LISTED",
     "NCT_ID_PATTERN",
     "Condition",
     "Contact",
+    "Facet",
+    "FacetKind",
     "GlossaryTerm",
     "GrantLink",
     "Investigator",
     "NamedSlugModel",
     "Organization",
     "Project",
+    "ProjectFacets",
     "ProjectInvestigator",
     "ProjectQuerySet",
     "ProjectRevision",

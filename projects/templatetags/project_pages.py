@@ -42,6 +42,16 @@ def location_summary(project):
     return presenters.location_summary(project)
 
 
+@register.simple_tag
+def card_location(project):
+    return presenters.card_location(project)
+
+
+@register.filter
+def distance(miles):
+    return presenters.distance_text(miles)
+
+
 @register.filter
 def us_date(day):
     """"May 15, 2026": the site is American, so month first."""

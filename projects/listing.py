@@ -1,0 +1,153 @@
+"""One page of the public listing: how many results, which projects in
+which order, and what their cards show, in a fixed number of queries
+whatever the filters, the depth and the page size.
+
+- Counting: no filter or a single facet filter is counted already
+  (``projects.facets``); anything else is counted in SQL up to
+  ``COUNT_LIMIT`` and shown as "over 10,000" beyond it, so a count never
+  walks the whole table.
+- Paging: page numbers, up to ``MAX_PAGES`` pages (an OFFSET never larger
+  than ``MAX_PAGES * page size``, so a deep page costs what the first
+  does); beyond that the page asks the visitor to narrow the search. A
+  page past the end shows the last page, with a note.
+- Loading: the page's IDs first (the only query that sorts), then those
+  rows with only the columns a card shows, their sponsor and a site
+  summary (count, countries, first place) from correlated subqueries over
+  ten rows, then their conditions.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .filters import ProjectFilter
+from .models import Project, ProjectSite
+
+#: Counted exactly up to here; more is shown as "over 10,000".
+COUNT_LIMIT = 10_000
+#: Pages reachable by number; narrower searches reach the rest.
+MAX_PAGES = 100
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    count: int
+    countries: int
+    city: str
+    state: str
+    country: str
+
+
+@dataclass
+class ListingPage:
+    number: int
+    size: int
+    items: list = field(default_factory=list)
+    count: int = 0
+    count_is_capped: bool = False
+    requested: int = 1
+
+    @property
+    def count_text(self) -> str:
+        """"1 project", "2,310 projects", "Over 10,000 projects"."""
+        if self.count_is_capped:
+            return _("Over %(n)s projects") % {"n": f"{self.count:,}"}
+        return ngettext("%(n)s project", "%(n)s projects", self.count) % {"n": f"{self.count:,}"}
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.size))
+
+    @property
+    def last_reachable(self) -> int:
+        return min(self.num_pages, MAX_PAGES)
+
+    @property
+    def pages_are_capped(self) -> bool:
+        return self.count_is_capped or self.num_pages > MAX_PAGES
+
+    @property
+    def beyond_end(self) -> bool:
+        """The visitor asked for a page past the last one."""
+        return self.requested > self.number
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.last_reachable
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.items)
+
+
+def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
+    """Page ``number`` (1-based) of the filtered, sorted results."""
+    queryset = filterset.qs
+    count = filterset.exact_count()
+    capped = False
+    if count is None:
+        count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        capped = count > COUNT_LIMIT
+        count = min(count, COUNT_LIMIT)
+    result = ListingPage(number=number, size=size, count=count, count_is_capped=capped,
+                         requested=number)
+    result.number = max(1, min(number, result.last_reachable))
+    if count:
+        offset = (result.number - 1) * size
+        ids = list(queryset.values_list("pk", flat=True)[offset: offset + size])
+        result.items = cards(ids)
+    return result
+
+
+def cards(ids: list[int]) -> list[Project]:
+    """The projects ``ids`` in that order, with what a card shows."""
+    sites = ProjectSite.objects.filter(project=OuterRef("pk"))
+    first_site = sites.order_by("order", "pk")
+    projects = (
+        Project.objects.listed().filter(pk__in=ids).for_listing_cards()
+        .annotate(
+            site_count=Coalesce(Subquery(
+                sites.values("project").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ), 0),
+            country_count=Coalesce(Subquery(
+                sites.values("project").annotate(n=Count("site__country", distinct=True))
+                .values("n"), output_field=IntegerField(),
+            ), 0),
+            first_city=Subquery(first_site.values("site__city")[:1]),
+            first_state=Subquery(first_site.values("site__state")[:1]),
+            first_country=Subquery(first_site.values("site__country")[:1]),
+        )
+    )
+    by_pk = {project.pk: project for project in projects}
+    items = []
+    for pk in ids:
+        project = by_pk.get(pk)
+        if project is None:  # withdrawn between the two queries
+            continue
+        project.site_summary = SiteSummary(
+            project.site_count, project.country_count, project.first_city or "",
+            project.first_state or "", project.first_country or "",
+        )
+        items.append(project)
+    return items
