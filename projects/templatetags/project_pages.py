@@ -1,6 +1,7 @@
 """Template access to ``projects.presenters`` for the public pages."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from .. import presenters
 
@@ -45,6 +46,13 @@ def location_summary(project):
 @register.simple_tag
 def card_location(project):
     return presenters.card_location(project)
+
+
+@register.simple_tag
+def facet_datalist(element_id, choices):
+    """Suggestions for a long filter list, built in Python (fast at hundreds)."""
+    options = format_html_join("", '<option value="{}">', ((c.label,) for c in choices or ()))
+    return format_html('<datalist id="{}">{}</datalist>', element_id, options)
 
 
 @register.filter
