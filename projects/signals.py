@@ -71,7 +71,9 @@ def project_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=ProjectSite)
 @receiver(post_delete, sender=ProjectSite)
-def project_site_changed(sender, instance, **kwargs):
+def project_site_changed(sender, instance, origin=None, **kwargs):
+    if _deleting_projects(origin):
+        return  # the project's own deletion: pre_delete took it out already
     _project_changed([instance.project_id])
 
 
@@ -98,6 +100,11 @@ def organization_saved(sender, instance, created, **kwargs):
 def shown_record_changed(sender, **kwargs):
     """Records only the project pages show: no counts change."""
     cache.invalidate()
+
+
+def _deleting_projects(origin) -> bool:
+    model = getattr(origin, "model", type(origin))
+    return model is Project
 
 
 def _conditions_rewritten(project_ids) -> None:

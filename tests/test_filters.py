@@ -1,0 +1,140 @@
+"""ProjectFilter: the one FilterSet of the listing (and the API to come):
+patient filters, sorting, and what an empty result says."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from projects.filters import ProjectFilter
+from projects.models import Project
+
+from .conftest import BOSTON, TORONTO
+
+pytestmark = pytest.mark.django_db
+
+
+def results(query: str) -> list[str]:
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+    assert filterset.is_valid(), filterset.form.errors
+    return [p.lay_title for p in filterset.qs]
+
+
+@pytest.fixture
+def studies(make_project, publish):
+    def trial(title, reviewed, **fields):
+        fields = {"study_type": "clinical_trial", "sex_eligibility": "all", **fields}
+        return publish(make_project(lay_title=title, **fields), reviewed_on=reviewed)
+
+    day = datetime.date
+    return [
+        trial("Adults recruiting", day(2026, 1, 1), research_status="recruiting",
+              minimum_age_months=18 * 12, maximum_age_months=65 * 12, healthy_volunteers=True),
+        trial("Women recruiting", day(2025, 6, 1), research_status="recruiting",
+              sex_eligibility="female", minimum_age_months=40 * 12),
+        trial("Children soon", day(2026, 2, 1), research_status="not_yet_recruiting",
+              maximum_age_months=17 * 12),
+        trial("Men completed", day(2026, 3, 1), research_status="completed", sex_eligibility="male"),
+        trial("Expanded access", day(2024, 1, 1), study_type="expanded_access", nct_id="NCT09999999",
+              research_status="available", funding_mechanism="phase_na"),
+        publish(make_project(lay_title="Lab research", research_status="active"),
+                reviewed_on=day(2026, 4, 1)),
+    ]
+
+
+def test_recruiting_now_means_open_to_sign_up_today(studies):
+    assert results("recruiting=on&sort=title") == [
+        "Adults recruiting", "Expanded access", "Women recruiting"]
+
+
+@pytest.mark.parametrize("age, expected", [
+    (45, ["Adults recruiting", "Women recruiting", "Men completed", "Expanded access"]),
+    (10, ["Children soon", "Men completed", "Expanded access"]),
+    (65, ["Adults recruiting", "Women recruiting", "Men completed", "Expanded access"]),
+    (66, ["Women recruiting", "Men completed", "Expanded access"]),
+    (0, ["Children soon", "Men completed", "Expanded access"]),
+])
+def test_my_age_keeps_studies_whose_range_includes_it_and_never_lab_research(studies, age, expected):
+    assert results(f"age={age}&sort=title") == sorted(expected)
+
+
+def test_sex_keeps_studies_open_to_everyone_or_to_that_sex(studies):
+    assert results("sex=female&sort=title") == [
+        "Adults recruiting", "Children soon", "Expanded access", "Women recruiting"]
+    assert "Women recruiting" not in results("sex=male")
+
+
+def test_healthy_volunteers(studies):
+    assert results("healthy=on") == ["Adults recruiting"]
+
+
+def test_recruiting_my_age_and_sex_together(studies):
+    assert results("recruiting=on&age=45&sex=female&sort=title") == [
+        "Adults recruiting", "Expanded access", "Women recruiting"]
+
+
+def test_default_order_is_recruiting_first_then_most_recently_reviewed(studies):
+    assert results("") == [
+        "Adults recruiting",   # open, reviewed 2026-01
+        "Women recruiting",    # open, reviewed 2025-06
+        "Expanded access",     # open (available), reviewed 2024-01
+        "Children soon",       # opening soon
+        "Lab research",        # the rest, most recently reviewed first
+        "Men completed",
+    ]
+
+
+def test_other_sorts(studies):
+    assert results("sort=-reviewed")[:2] == ["Lab research", "Men completed"]
+    assert results("sort=title") == sorted(results(""))
+    assert results("sort=newest")[0] == "Lab research"  # published last by the fixture
+
+
+def test_relevance_without_a_search_falls_back_to_the_default(studies):
+    assert results("sort=relevance") == results("")
+
+
+def test_title_a_to_z_is_offered_once():
+    labels = [str(label) for _key, label in ProjectFilter().form.fields["sort"].choices]
+    assert labels.count("Title (A to Z)") == 1
+    assert labels[0] == "Recruiting first"
+
+
+@pytest.mark.parametrize("query", ["age=-1", "age=121", "age=old", "sex=other", "recruiting=maybe"])
+def test_bad_patient_values_are_form_errors(query):
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+    if query == "recruiting=maybe":  # a checkbox: any value is "ticked"
+        assert filterset.is_valid()
+        return
+    assert not filterset.is_valid()
+
+
+def test_an_empty_result_says_which_filter_to_remove(make_project, publish):
+    publish(make_project(lay_title="Boston", sites=[BOSTON], conditions=["Asthma"]))
+    publish(make_project(lay_title="Toronto", sites=[TORONTO], conditions=["Migraine"]))
+    filterset = ProjectFilter(QueryDict("country=Canada&condition=asthma"),
+                              queryset=Project.objects.listed())
+    assert filterset.is_valid()
+    assert list(filterset.qs) == []
+    assert [name for name, _shown in filterset.removals_with_results()] == ["condition", "country"]
+
+
+def test_the_empty_result_check_is_one_query(make_project, publish, django_assert_num_queries):
+    publish(make_project(lay_title="Boston and Toronto", sites=[BOSTON, TORONTO]))  # lab research
+    filterset = ProjectFilter(QueryDict("country=United+States&state=Ontario&q=boston&recruiting=on"),
+                              queryset=Project.objects.listed())
+    assert filterset.is_valid()
+    assert list(filterset.qs) == []
+    with django_assert_num_queries(1):
+        removals = filterset.removals_with_results()
+    assert removals == [("recruiting", "Recruiting now")]
+
+
+def test_counts_come_from_the_facet_table_for_no_filter_or_one(make_project, publish):
+    publish(make_project(lay_title="Boston", sites=[BOSTON], conditions=["Asthma"]))
+    for query, expected in [("", 1), ("condition=asthma", 1), ("country=United+States", 1),
+                            ("study_type=nih_research", 1), ("recruiting=on", None),
+                            ("condition=asthma&country=United+States", None)]:
+        filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+        assert filterset.is_valid(), (query, filterset.form.errors)
+        assert filterset.exact_count() == expected, query
