@@ -237,7 +237,7 @@ class Generator:
             row.slug = _unique(row.slug, slugs)
         created = Condition.objects.bulk_create(rows)
         # Popularity: cancers and the common chronic diseases first, a long tail after.
-        self.condition_weights = [1 / (rank + 3) ** 1.1 for rank in range(len(created))]
+        self.condition_weights = _cumulative([1 / (rank + 3) ** 1.1 for rank in range(len(created))])
         return created
 
     def _cities(self) -> list[tuple]:
@@ -258,15 +258,15 @@ class Generator:
         return cities[:3000]
 
     def _sites(self, count: int, cities: list[tuple]) -> list[Site]:
-        weights = [c[-1] for c in cities]
-        abroad_weights = [a[-1] for a in ABROAD]
+        weights = _cumulative([c[-1] for c in cities])
+        abroad_weights = _cumulative([a[-1] for a in ABROAD])
         rows, keys = [], set()
         while len(rows) < count:
             if self.rng.random() < 0.18:
-                city, state, country, lat, lng, _w = self.rng.choices(ABROAD, abroad_weights)[0]
+                city, state, country, lat, lng, _w = self.rng.choices(ABROAD, cum_weights=abroad_weights)[0]
                 zip_code = ""
             else:
-                city, state, country, zip_code, lat, lng, _w = self.rng.choices(cities, weights)[0]
+                city, state, country, zip_code, lat, lng, _w = self.rng.choices(cities, cum_weights=weights)[0]
             pattern = self.rng.choice(INSTITUTION_PATTERNS)
             institution = pattern.format(city=city, state=state or country,
                                          saint=self.rng.choice(SAINTS))
@@ -288,9 +288,9 @@ class Generator:
 
     def _organizations(self, count: int, cities: list[tuple]) -> list[Organization]:
         rows, keys, slugs = [], set(), set()
-        weights = [c[-1] for c in cities]
+        weights = _cumulative([c[-1] for c in cities])
         while len(rows) < count:
-            city, state, _country, zip_code, _lat, _lng, _w = self.rng.choices(cities, weights)[0]
+            city, state, _country, zip_code, _lat, _lng, _w = self.rng.choices(cities, cum_weights=weights)[0]
             roll = self.rng.random()
             if roll < 0.35:
                 name = f"{self.rng.choice(COMPANY_PARTS)} {self.rng.choice(COMPANY_PARTS)} {self.rng.choice(COMPANY_KINDS)}"
@@ -308,7 +308,7 @@ class Generator:
                                      state=state, zip_code=zip_code, country="United States",
                                      match_key=key))
         created = Organization.objects.bulk_create(rows, batch_size=5000)
-        self.sponsor_weights = [1 / (rank + 5) for rank in range(len(created))]
+        self.sponsor_weights = _cumulative([1 / (rank + 5) for rank in range(len(created))])
         return created
 
     def _investigators(self, count: int) -> list[Investigator]:
@@ -371,10 +371,10 @@ class Generator:
 
     def _project(self, i: int, today: datetime.date, now) -> tuple[Project, tuple]:
         rng = self.rng
-        chosen = _distinct(rng.choices(self.conditions, self.condition_weights, k=rng.choice([1, 1, 1, 2, 2, 3, 5])))
+        chosen = _distinct(rng.choices(self.conditions, cum_weights=self.condition_weights, k=rng.choice([1, 1, 1, 2, 2, 3, 5])))
         condition = chosen[0].name
         lab = rng.random() < 0.5
-        sponsor = rng.choices(self.organizations, self.sponsor_weights)[0]
+        sponsor = rng.choices(self.organizations, cum_weights=self.sponsor_weights)[0]
         published = rng.random() < 0.8
         reviewed = today - datetime.timedelta(days=rng.randrange(1, 700))
         first_published = reviewed - datetime.timedelta(days=rng.randrange(0, 400))
@@ -489,6 +489,15 @@ def _real_text() -> tuple[list[str], list[str], list[str], list[str]]:
     abstracts = abstracts or ["An abstract."]
     conditions = [c[0].upper() + c[1:] for c in dict.fromkeys(conditions) if len(c) < 80]
     return titles, abstracts, sorted(terms) or ["health"], conditions
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    """Cumulative weights, so each weighted pick is a bisection, not a sum."""
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
 
 
 def _distinct(items: list) -> list:

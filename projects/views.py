@@ -41,7 +41,7 @@ class ProjectListView(TemplateView):
             context.update(
                 page=result, object_list=result.items, active_filters=[
                     (name, filterset.filters[name].label, shown, _without(request.GET, name))
-                    for name, shown in active
+                    for name, shown in active if name != "q"  # the heading names the search
                 ],
                 search_text=filterset.search_text,
                 without_correction=_with(request.GET, as_typed="1"),
