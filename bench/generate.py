@@ -221,7 +221,11 @@ class Generator:
     # Shared records ------------------------------------------------------
 
     def _conditions(self, count: int) -> list[Condition]:
-        names = list(dict.fromkeys(BASE_CONDITIONS + self.real_conditions))
+        # Popularity follows the list order: shuffle it, so cancers (about a
+        # quarter of registry studies) are spread through it, not all on top.
+        base = list(BASE_CONDITIONS)
+        self.rng.shuffle(base)
+        names = list(dict.fromkeys(base + self.real_conditions))
         while len(names) < count:
             base = self.rng.choice(BASE_CONDITIONS[:40])
             names.append(f"{self.rng.choice(MODIFIERS)} {base[0].lower()}{base[1:]}")
@@ -273,8 +277,12 @@ class Generator:
             if self.rng.random() < 0.5:
                 institution += f" {self.rng.choice(['North', 'East', 'West', 'South', 'Campus', 'Clinic'])}"
             key = Site.key_for(institution, city, state, country)
-            if key in keys:
-                continue
+            number = 2
+            while key in keys:  # big cities have many clinics of one kind
+                numbered = f"{institution} Clinic {number}"
+                key, number = Site.key_for(numbered, city, state, country), number + 1
+                if key not in keys:
+                    institution = numbered
             keys.add(key)
             rows.append(Site(
                 institution=institution, city=city, state=state, zip_code=zip_code,

@@ -3,8 +3,10 @@ project's conditions, sites or sponsor, equal to a full rebuild, and read
 in one indexed query."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from projects import editing, facets, workflow
 from projects.models import Condition, Facet, FacetKind, Project, ProjectSite, Site
@@ -172,3 +174,10 @@ def test_counts_never_go_negative_when_a_row_is_missing(trial, publish):
     trial.archived_at = None
     trial.save(update_fields=["is_live", "status", "updated_at"])
     assert counts() == {}
+
+
+def test_the_refresh_facets_command_rebuilds_from_scratch(trial, publish):
+    publish(trial)
+    Facet.objects.all().delete()
+    call_command("refresh_facets", stdout=io.StringIO())
+    assert counts()[("condition", "migraine")] == 1

@@ -17,6 +17,9 @@ VECTOR = """
 """
 
 FORWARD = [
+    # Keep the vector inline and uncompressed: the row's long texts (criteria,
+    # abstracts) are moved out of line first, so ranking reads no TOAST.
+    "ALTER TABLE projects_project ALTER COLUMN search_vector SET STORAGE MAIN",
     f"""
     CREATE FUNCTION projects_project_search_vector() RETURNS trigger AS $$
     BEGIN
@@ -42,6 +45,7 @@ FORWARD = [
 ]
 
 BACKWARD = [
+    "ALTER TABLE projects_project ALTER COLUMN search_vector SET STORAGE EXTENDED",
     "DROP INDEX IF EXISTS facet_word_trigram",
     "DROP INDEX IF EXISTS listed_search_vector",
     "DROP TRIGGER IF EXISTS projects_project_search_vector ON projects_project",
