@@ -226,10 +226,9 @@ class Generator:
         base = list(BASE_CONDITIONS)
         self.rng.shuffle(base)
         names = list(dict.fromkeys(base + self.real_conditions))
-        while len(names) < count:
-            base = self.rng.choice(BASE_CONDITIONS[:40])
-            names.append(f"{self.rng.choice(MODIFIERS)} {base[0].lower()}{base[1:]}")
-            names = list(dict.fromkeys(names))
+        variants = [f"{m} {b[0].lower()}{b[1:]}" for m in MODIFIERS for b in BASE_CONDITIONS]
+        self.rng.shuffle(variants)
+        names = list(dict.fromkeys(names + variants))
         seen, rows = set(), []
         for name in names[:count]:
             if name.lower() in seen:
