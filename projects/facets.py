@@ -39,11 +39,13 @@ TOP = {FacetKind.CONDITION: 40, FacetKind.STATE: 60, FacetKind.SPONSOR: 40}
 #: Facets listed in full: short, bounded lists.
 WHOLE = (
     FacetKind.ALL, FacetKind.COUNTRY, FacetKind.STUDY_TYPE, FacetKind.FUNDING, FacetKind.STATUS,
+    FacetKind.SEX, FacetKind.HEALTHY,
 )
 #: Project fields whose change can change its facets.
 FACET_FIELDS = frozenset({
     "is_live", "archived_at", "sponsor", "sponsor_id", "study_type", "funding_mechanism",
-    "research_status", "lay_title", "lay_summary", "official_title", "search_conditions",
+    "research_status", "sex_eligibility", "healthy_volunteers", "lay_title", "lay_summary",
+    "official_title", "search_conditions",
 })
 CHOICE_LABELS = {
     FacetKind.STUDY_TYPE: dict(StudyType.choices),
@@ -77,6 +79,7 @@ class Choice:
     key: str
     label: str
     count: int
+    record_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def menu() -> Menu:
 def load_menu() -> Menu:
     """One indexed query: the short facets whole, the long ones' top entries."""
     table = connection.ops.quote_name(Facet._meta.db_table)
-    columns = '"kind", "key", "label", "count"'
+    columns = '"kind", "key", "label", "count", "record_id"'
     placeholders = ", ".join(["%s"] * len(WHOLE))
     parts = [f'SELECT {columns} FROM {table} WHERE "kind" IN ({placeholders})']
     params: list = list(WHOLE)
@@ -124,8 +127,8 @@ def load_menu() -> Menu:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     entries: dict[str, list[Choice]] = {}
-    for kind, key, label, count in rows:
-        entries.setdefault(kind, []).append(Choice(kind, key, label, count))
+    for kind, key, label, count, record_id in rows:
+        entries.setdefault(kind, []).append(Choice(kind, key, label, count, record_id))
     for kind in (FacetKind.COUNTRY,):
         entries.get(kind, []).sort(key=lambda c: c.label.casefold())
     for kind in TOP:
@@ -145,7 +148,7 @@ def lookup(wanted: dict[str, str]) -> dict[str, Choice]:
         match |= Q(kind=kind, key=value) | Q(kind=kind, label__iexact=value)
     for row in Facet.objects.filter(match).order_by("-count"):
         if row.kind not in found or row.key == wanted[row.kind]:
-            found[row.kind] = Choice(row.kind, row.key, row.label, row.count)
+            found[row.kind] = Choice(row.kind, row.key, row.label, row.count, row.record_id)
     return found
 
 
@@ -203,7 +206,7 @@ def rebuild() -> int:
         Facet.objects.all().delete()
         ProjectFacets.objects.all().delete()
         totals: Counter = Counter()
-        labels: dict[str, str] = {}
+        labels: Labels = {}
         ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), _CHUNK):
             current, chunk_labels = _contributions(ids[start:start + _CHUNK])
@@ -216,7 +219,8 @@ def rebuild() -> int:
             )
         Facet.objects.bulk_create(
             [
-                Facet(kind=kind, key=key, label=labels.get(joined, key)[:255], count=count)
+                Facet(kind=kind, key=key, label=labels[joined][0][:255], count=count,
+                      record_id=labels[joined][1])
                 for joined, count in totals.items()
                 for kind, key in [_split(joined)]
             ],
@@ -226,26 +230,33 @@ def rebuild() -> int:
     return len(ids)
 
 
-def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], dict[str, str]]:
-    """What each listed project among ``ids`` contributes, as "kind:key"
-    strings, and the label of each key."""
-    current: dict[int, set[str]] = {}
-    labels: dict[str, str] = {}
+Labels = dict[str, tuple[str, int | None]]
 
-    def add(pk: int, kind: str, key: str, label: str) -> None:
+
+def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels]:
+    """What each listed project among ``ids`` contributes, as "kind:key"
+    strings, and the label (and record ID) of each key."""
+    current: dict[int, set[str]] = {}
+    labels: Labels = {}
+
+    def add(pk: int, kind: str, key: str, label: str, record_id: int | None = None) -> None:
         if key:
             joined = f"{kind}:{key}"
             current[pk].add(joined)
-            labels[joined] = label
+            labels[joined] = (label, record_id)
 
     rows = Project.objects.listed().filter(pk__in=ids).values_list(
-        "pk", "sponsor__slug", "sponsor__name", "study_type", "funding_mechanism",
-        "research_status", "lay_title", "lay_summary", "official_title", "search_conditions",
+        "pk", "sponsor_id", "sponsor__slug", "sponsor__name", "study_type", "funding_mechanism",
+        "research_status", "sex_eligibility", "healthy_volunteers",
+        "lay_title", "lay_summary", "official_title", "search_conditions",
     )
-    for pk, sponsor_slug, sponsor, study_type, funding, status, *texts in rows:
+    for pk, sponsor_id, sponsor_slug, sponsor, study_type, funding, status, sex, healthy, *texts in rows:
         current[pk] = set()
         add(pk, FacetKind.ALL, "*", "")
-        add(pk, FacetKind.SPONSOR, sponsor_slug, sponsor)
+        add(pk, FacetKind.SPONSOR, sponsor_slug, sponsor, sponsor_id)
+        add(pk, FacetKind.SEX, sex, sex)
+        if healthy:
+            add(pk, FacetKind.HEALTHY, "yes", "yes")
         for kind, code in (
             (FacetKind.STUDY_TYPE, study_type), (FacetKind.FUNDING, funding),
             (FacetKind.STATUS, status),
@@ -257,10 +268,10 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], dict[str, str]]
         return current, labels
     listed = list(current)
     conditions = Project.conditions.through.objects.filter(project_id__in=listed).values_list(
-        "project_id", "condition__slug", "condition__name"
+        "project_id", "condition_id", "condition__slug", "condition__name"
     )
-    for pk, slug, name in conditions:
-        add(pk, FacetKind.CONDITION, slug, name)
+    for pk, condition_id, slug, name in conditions:
+        add(pk, FacetKind.CONDITION, slug, name, condition_id)
     places = ProjectSite.objects.filter(project_id__in=listed).values_list(
         "project_id", "site__country", "site__state"
     ).distinct()
@@ -275,7 +286,7 @@ def _split(joined: str) -> tuple[str, str]:
     return kind, key
 
 
-def _apply(delta: Counter, labels: dict[str, str]) -> None:
+def _apply(delta: Counter, labels: Labels) -> None:
     """Add ``delta`` to the counts: an upsert for the increases, an update
     or a delete (at zero) for the decreases. Keys are handled in sorted
     order, so two refreshes at once lock rows in the same order."""
@@ -287,13 +298,14 @@ def _apply(delta: Counter, labels: dict[str, str]) -> None:
         values, params = [], []
         for joined, amount in batch:
             kind, key = _split(joined)
-            values.append("(%s, %s, %s, %s)")
-            params += [kind, key, labels.get(joined, key)[:255], amount]
+            label, record_id = labels.get(joined, (key, None))
+            values.append("(%s, %s, %s, %s, %s)")
+            params += [kind, key, label[:255], amount, record_id]
         with connection.cursor() as cursor:
             cursor.execute(
-                f'INSERT INTO {table} ("kind", "key", "label", "count") VALUES {", ".join(values)} '
-                f'ON CONFLICT ("kind", "key") DO UPDATE SET "count" = {table}."count" + '
-                'excluded."count", "label" = excluded."label"',
+                f'INSERT INTO {table} ("kind", "key", "label", "count", "record_id") '
+                f'VALUES {", ".join(values)} ON CONFLICT ("kind", "key") DO UPDATE SET '
+                f'"count" = {table}."count" + excluded."count", "label" = excluded."label"',
                 params,
             )
     by_amount: dict[int, list[str]] = {}

@@ -261,13 +261,14 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(sex_eligibility__in=[SexEligibility.ALL, value])
 
     def filter_condition(self, queryset, name, choice):
+        # By ID, not slug: the planner then knows how common the condition is.
         through = Project.conditions.through.objects.filter(
-            project_id=OuterRef("pk"), condition__slug=choice.key
+            project_id=OuterRef("pk"), condition_id=choice.record_id
         )
         return queryset.filter(Exists(through))
 
     def filter_sponsor(self, queryset, name, choice):
-        return queryset.filter(sponsor__slug=choice.key)
+        return queryset.filter(sponsor_id=choice.record_id)
 
     def filter_site(self, queryset, name, value):
         """Projects with at least one site in the chosen country or state."""
@@ -315,6 +316,13 @@ class ProjectFilter(django_filters.FilterSet):
                  "funding": FacetKind.FUNDING, "status": FacetKind.STATUS}
         if name in kinds:
             return self.menu.count(kinds[name], value)
+        if name == "recruiting":
+            return sum(self.menu.count(FacetKind.STATUS, status) for status in OPEN_STATUSES)
+        if name == "sex":
+            return self.menu.count(FacetKind.SEX, SexEligibility.ALL) + self.menu.count(
+                FacetKind.SEX, value)
+        if name == "healthy":
+            return self.menu.count(FacetKind.HEALTHY, "yes")
         return None
 
     def without(self, name: str) -> QuerySet:

@@ -4,7 +4,7 @@ whatever the filters, the depth and the page size.
 
 - Counting: no filter or a single facet filter is counted already
   (``projects.facets``); anything else is counted in SQL up to
-  ``COUNT_LIMIT`` and shown as "over 10,000" beyond it, so a count never
+  ``COUNT_LIMIT`` and shown as "over 1,000" beyond it, so a count never
   walks the whole table.
 - Paging: page numbers, up to ``MAX_PAGES`` pages (an OFFSET never larger
   than ``MAX_PAGES * page size``, so a deep page costs what the first
@@ -27,8 +27,9 @@ from django.utils.translation import ngettext
 from .filters import ProjectFilter
 from .models import Project, ProjectSite
 
-#: Counted exactly up to here; more is shown as "over 10,000".
-COUNT_LIMIT = 10_000
+#: Counted exactly up to here; more is shown as "over 1,000" (a count stops
+#: at the limit, so it never costs more than reading that many rows).
+COUNT_LIMIT = 1_000
 #: Pages reachable by number; narrower searches reach the rest.
 MAX_PAGES = 100
 

@@ -29,7 +29,7 @@ def snapshot() -> dict:
 def trial(make_project):
     return make_project(
         study_type="clinical_trial", lay_title="Migraine pill", conditions=["Migraine", "Insomnia"],
-        sites=[BOSTON, TORONTO], sponsor="Northwind Therapeutics",
+        sites=[BOSTON, TORONTO], sponsor="Northwind Therapeutics", sex_eligibility="all",
     )
 
 
@@ -47,6 +47,7 @@ def test_publishing_counts_each_value_once(trial, publish):
     assert found[("sponsor", "northwind-therapeutics")] == 1
     assert found[("study_type", "clinical_trial")] == 1
     assert found[("status", "recruiting")] == 1
+    assert found[("sex", "all")] == 1 and ("healthy", "yes") not in found
     assert found[("word", "migraine")] == 1 and found[("word", "pill")] == 1
     assert Facet.objects.get(kind="condition", key="migraine").label == "Migraine"
 
@@ -154,7 +155,8 @@ def test_the_long_lists_offer_only_their_top_entries(make_project, publish, monk
     assert [(c.label, c.count) for c in menu.choices(FacetKind.CONDITION)] == [("Asthma", 3), ("Migraine", 2)]
     # Anything else is still found when typed, by slug or by name in any case.
     found = facets.lookup({FacetKind.CONDITION: "GOUT", FacetKind.SPONSOR: "no-such-sponsor"})
-    assert found == {FacetKind.CONDITION: facets.Choice("condition", "gout", "Gout", 1)}
+    gout = Condition.objects.get(name="Gout")
+    assert found == {FacetKind.CONDITION: facets.Choice("condition", "gout", "Gout", 1, gout.pk)}
 
 
 def test_the_vocabulary_keeps_words_of_the_listed_text(make_project, publish):

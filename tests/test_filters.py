@@ -133,7 +133,8 @@ def test_the_empty_result_check_is_one_query(make_project, publish, django_asser
 def test_counts_come_from_the_facet_table_for_no_filter_or_one(make_project, publish):
     publish(make_project(lay_title="Boston", sites=[BOSTON], conditions=["Asthma"]))
     for query, expected in [("", 1), ("condition=asthma", 1), ("country=United+States", 1),
-                            ("study_type=nih_research", 1), ("recruiting=on", None),
+                            ("study_type=nih_research", 1), ("recruiting=on", 0),
+                            ("healthy=on", 0), ("sex=female", 0), ("age=40", None),
                             ("condition=asthma&country=United+States", None)]:
         filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
         assert filterset.is_valid(), (query, filterset.form.errors)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import listing
+from projects.models import Contact
 from projects.views import ProjectListView
 
 from .factories import published_projects
@@ -71,9 +72,15 @@ def test_a_full_page_of_sixty_cards_has_every_card_filled(client, sixty, monkeyp
 
 
 def test_a_project_page_stays_within_its_budget(client, sixty, django_assert_max_num_queries):
+    project = sixty[0]
+    for order, project_site in enumerate(project.project_sites.all()):
+        Contact.objects.create(project=project, site=project_site.site, name=f"Coordinator {order}",
+                               role="site", phone="617-555-0100")
+    Contact.objects.create(project=project, name="Study desk", phone="617-555-0199")
     with django_assert_max_num_queries(DETAIL_BUDGET):
-        response = client.get(sixty[0].get_absolute_url())
+        response = client.get(project.get_absolute_url())
     assert response.status_code == 200
+    assert "Coordinator 2" in _text(response)
 
 
 def test_counts_beyond_the_limit_are_shown_as_over(client, sixty, monkeypatch):

@@ -18,10 +18,11 @@ class Migration(migrations.Migration):
             name='Facet',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('all', 'All listed projects'), ('condition', 'Condition'), ('country', 'Country'), ('state', 'State or region'), ('sponsor', 'Sponsor or institution'), ('study_type', 'Study type'), ('funding', 'Funding type or phase'), ('status', 'Status'), ('word', 'Word in a title, summary or condition')], max_length=20)),
+                ('kind', models.CharField(choices=[('all', 'All listed projects'), ('condition', 'Condition'), ('country', 'Country'), ('state', 'State or region'), ('sponsor', 'Sponsor or institution'), ('study_type', 'Study type'), ('funding', 'Funding type or phase'), ('status', 'Status'), ('sex', 'Open to'), ('healthy', 'Accepts healthy volunteers'), ('word', 'Word in a title, summary or condition')], max_length=20)),
                 ('key', models.CharField(max_length=255)),
                 ('label', models.CharField(max_length=255)),
                 ('count', models.PositiveIntegerField(default=0)),
+                ('record_id', models.BigIntegerField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(

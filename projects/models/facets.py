@@ -22,6 +22,8 @@ class FacetKind(models.TextChoices):
     STUDY_TYPE = "study_type", _("Study type")
     FUNDING = "funding", _("Funding type or phase")
     STATUS = "status", _("Status")
+    SEX = "sex", _("Open to")
+    HEALTHY = "healthy", _("Accepts healthy volunteers")
     WORD = "word", _("Word in a title, summary or condition")
 
 
@@ -37,6 +39,9 @@ class Facet(models.Model):
     key = models.CharField(max_length=255)
     label = models.CharField(max_length=255)
     count = models.PositiveIntegerField(default=0)
+    #: The condition's or organization's primary key, so a filter can name
+    #: it directly (the planner then knows how common it is).
+    record_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

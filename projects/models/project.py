@@ -37,7 +37,7 @@ from ..choices import (
 )
 from .base import unique_slug
 from .conditions import Condition
-from .people import Investigator
+from .people import Contact, Investigator
 from .places import Organization, Site
 
 NCT_ID_PATTERN = r"^NCT[0-9]{8}$"
@@ -86,7 +86,7 @@ class ProjectQuerySet(models.QuerySet):
                     "investigator", "investigator__organization"
                 ),
             ),
-            "contacts",
+            models.Prefetch("contacts", queryset=Contact.objects.select_related("site")),
         )
 
 
