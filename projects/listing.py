@@ -103,11 +103,11 @@ class ListingPage:
 
 def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
     """Page ``number`` (1-based) of the filtered, sorted results."""
-    queryset = filterset.qs
+    ids = filterset.result_ids()
     count = filterset.exact_count()
     capped = False
     if count is None:
-        count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        count = ids.order_by()[: COUNT_LIMIT + 1].count()
         capped = count > COUNT_LIMIT
         count = min(count, COUNT_LIMIT)
     result = ListingPage(number=number, size=size, count=count, count_is_capped=capped,
@@ -115,8 +115,7 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
     result.number = max(1, min(number, result.last_reachable))
     if count:
         offset = (result.number - 1) * size
-        ids = list(queryset.values_list("pk", flat=True)[offset: offset + size])
-        result.items = cards(ids)
+        result.items = cards(list(ids[offset: offset + size]))
     return result
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from projects.models import Project
+from projects import workflow
+from projects.models import Project, ProjectSearch
 from projects import search as search_module
 from projects.search import search
 
@@ -84,3 +85,18 @@ def test_the_search_vector_follows_a_new_title(listed):
     Project.objects.filter(pk=project.pk).update(lay_title="How cysts hide")
     assert list(search_module.search(Project.objects.listed(), "cysts")) == [project]
     assert not search_module.search(Project.objects.listed(), "tumors").exists()
+
+
+def test_the_search_index_holds_exactly_the_listed_projects(make_project, publish, reviewer):
+    if not search_module.ranked():
+        pytest.skip("the search index is PostgreSQL's")
+    draft = make_project(lay_title="A draft")
+    live = publish(make_project(lay_title="Live page", research_status="active"))
+    assert set(ProjectSearch.objects.values_list("project_id", flat=True)) == {live.pk}
+    entry = ProjectSearch.objects.get(project=live)
+    assert entry.recruitment_rank == 2 and entry.last_reviewed == live.last_reviewed
+    Project.objects.filter(pk=live.pk).update(lay_title="Renamed live page")
+    assert search_module.ranked_entries(search_module.SearchText("renamed")).get().project_id == live.pk
+    workflow.withdraw(live, reviewer, "Gone")
+    assert not ProjectSearch.objects.exists()
+    assert not ProjectSearch.objects.filter(project=draft).exists()

@@ -1,6 +1,7 @@
 """Listing at scale: the recruiting-first order computed by the database,
 the listing's partial indexes, and the facet count tables (projects.facets)."""
 
+import django.contrib.postgres.search
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -80,5 +81,17 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='facet',
             constraint=models.UniqueConstraint(fields=('kind', 'key'), name='facet_unique_key'),
+        ),
+            migrations.CreateModel(
+            name='ProjectSearch',
+            fields=[
+                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='projects.project')),
+                ('recruitment_rank', models.PositiveSmallIntegerField()),
+                ('last_reviewed', models.DateField(null=True)),
+                ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+            ],
+            options={
+                'indexes': [models.Index(fields=['recruitment_rank', '-last_reviewed', '-project'], name='search_entry_order')],
+            },
         ),
     ]

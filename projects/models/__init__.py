@@ -8,6 +8,7 @@
 - ``revisions``: saved versions of the plain-language content
 - ``glossary``: jargon and its plain wording
 - ``facets``: counts of listed projects per filter value and per word
+- ``search``: the narrow search index of listed projects (PostgreSQL)
 """
 
 from .base import NamedSlugModel, unique_slug
@@ -28,6 +29,7 @@ from .project import (
 )
 from .review import ReviewEvent
 from .revisions import ProjectRevision
+from .search import ProjectSearch
 
 __all__ = [
     "LISTED",
@@ -46,6 +48,7 @@ __all__ = [
     "ProjectInvestigator",
     "ProjectQuerySet",
     "ProjectRevision",
+    "ProjectSearch",
     "ProjectSite",
     "ReviewEvent",
     "Site",
