@@ -32,7 +32,7 @@ from django.db.models import F, Q
 
 from . import cache
 from .choices import FundingMechanism, ResearchStatus, StudyType
-from .models import Facet, FacetKind, Project, ProjectFacets, ProjectSite
+from .models import Facet, FacetKind, Project, ProjectFacets, ProjectSearch, ProjectSite
 
 #: How many entries of the long lists the listing offers as suggestions.
 TOP = {FacetKind.CONDITION: 40, FacetKind.STATE: 60, FacetKind.SPONSOR: 40}
@@ -183,6 +183,7 @@ def refresh(project_ids: Iterable[int]) -> None:
             ProjectFacets.objects.bulk_create(
                 changed, update_conflicts=True, unique_fields=["project"], update_fields=["keys"]
             )
+            _index_places(current)
 
 
 def forget(project_ids: Iterable[int]) -> None:
@@ -217,6 +218,7 @@ def rebuild() -> int:
                 [ProjectFacets(project_id=pk, keys=sorted(keys)) for pk, keys in current.items()],
                 batch_size=_CHUNK,
             )
+            _index_places(current)
         Facet.objects.bulk_create(
             [
                 Facet(kind=kind, key=key, label=labels[joined][0][:255], count=count,
@@ -279,6 +281,23 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels]:
         add(pk, FacetKind.COUNTRY, country, country)
         add(pk, FacetKind.STATE, state, state)
     return current, labels
+
+
+#: Facets a ranked search narrows by on the search index's own rows.
+PLACE_KINDS = (FacetKind.CONDITION, FacetKind.COUNTRY, FacetKind.STATE)
+
+
+def _index_places(current: dict[int, set[str]]) -> None:
+    """Copy each listed project's conditions and places onto its search
+    index row (PostgreSQL's trigger wrote the row; SQLite has none)."""
+    if connection.vendor != "postgresql" or not current:
+        return
+    prefixes = tuple(f"{kind}:" for kind in PLACE_KINDS)
+    entries = [
+        ProjectSearch(project_id=pk, facet_keys=sorted(k for k in keys if k.startswith(prefixes)))
+        for pk, keys in current.items()
+    ]
+    ProjectSearch.objects.bulk_update(entries, ["facet_keys"], batch_size=1000)
 
 
 def _split(joined: str) -> tuple[str, str]:

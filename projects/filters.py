@@ -56,6 +56,10 @@ SEARCH_INDEX_ORDERINGS = {
     "relevance": ("-relevance", "recruitment_rank", "-last_reviewed", "-project_id"),
     "-reviewed": ("-last_reviewed", "-project_id"),
 }
+#: Filters a ranked search checks on the search index's rows (facet keys).
+ON_SEARCH_INDEX = {
+    "condition": FacetKind.CONDITION, "country": FacetKind.COUNTRY, "state": FacetKind.STATE,
+}
 SEX_CHOICES = [(SexEligibility.FEMALE, _("Female")), (SexEligibility.MALE, _("Male"))]
 MAX_AGE_YEARS = 120
 
@@ -205,7 +209,7 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, menu=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.menu = menu if menu is not None else facets.menu()
-        self.search_text: search.SearchText | None = None
+        self._search_text: search.SearchText | None = None
         self.filters["country"].extra["choices"] = [
             (c.key, f"{c.label} ({c.count:,})") for c in self.menu.choices(FacetKind.COUNTRY)
         ]
@@ -228,15 +232,40 @@ class ProjectFilter(django_filters.FilterSet):
     def result_ids(self) -> QuerySet:
         """The results' primary keys in order, the cheapest way: a ranked
         search (PostgreSQL) runs on the narrow search index
-        (``models.ProjectSearch``, exactly the listed projects), joined to the
-        other filters only when there are some."""
+        (``models.ProjectSearch``, exactly the listed projects). Conditions,
+        places and "recruiting now" are checked on its rows (facet keys, the
+        recruiting rank); the project row is joined only for the others."""
         sort = self.form.cleaned_data.get("sort") or RECOMMENDED
         if not (self._searching() and sort in SEARCH_INDEX_ORDERINGS):
             return self.qs.values_list("pk", flat=True)
         entries = search.ranked_entries(self.search_text)
-        if any(name != "q" for name, _shown in self.active()):
-            entries = entries.filter(project_id__in=self.without("q").order_by().values("pk"))
+        on_rows, places = [], []
+        for name, _shown in self.active():
+            value = self.form.cleaned_data[name]
+            if name == "recruiting":
+                entries = entries.filter(recruitment_rank=0)  # open statuses rank first
+            elif name in ON_SEARCH_INDEX:
+                places.append(f"{ON_SEARCH_INDEX[name]}:{getattr(value, 'key', value)}")
+            elif name != "q":
+                on_rows.append(name)
+        if places:
+            entries = entries.filter(facet_keys__contains=places)
+        if on_rows:
+            projects = self.queryset.all()
+            for name in on_rows:
+                projects = self.filters[name].filter(projects, self.form.cleaned_data[name])
+            entries = entries.filter(project_id__in=projects.order_by().values("pk"))
         return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
+
+    def first_group_ids(self) -> QuerySet | None:
+        """For "recruiting first, then most relevant": the results among
+        projects open now only. Their page is cheap (the search index finds
+        them without ranking every match); the listing uses it when it fills
+        the page. None for other orders."""
+        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
+        if sort != RECOMMENDED or not self._searching():
+            return None
+        return self.result_ids().filter(recruitment_rank=0)
 
     def _searching(self) -> bool:
         return bool(self.search_text and self.search_text.text) and search.ranked()
@@ -250,13 +279,25 @@ class ProjectFilter(django_filters.FilterSet):
             return ("recruitment_rank", "-relevance", "-last_reviewed", "-id")
         return ORDERINGS[sort]
 
-    def filter_search(self, queryset, name, value):
-        if self.search_text is None or self.search_text.typed != value:
+    @property
+    def search_text(self) -> search.SearchText | None:
+        """What was typed in the search box, with spelling corrections (one
+        vocabulary query, made once)."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        value = self.form.cleaned_data.get("q")
+        if not value:
+            return None
+        if self._search_text is None or self._search_text.typed != value:
             correct = not self.form.cleaned_data.get("as_typed")
-            self.search_text = search.understand(value, correct=correct)
-        if not self.search_text.text:
+            self._search_text = search.understand(value, correct=correct)
+        return self._search_text
+
+    def filter_search(self, queryset, name, value):
+        text = self.search_text
+        if text is None or not text.text:
             return queryset
-        return search.search(queryset, self.search_text)
+        return search.search(queryset, text)
 
     def filter_nothing(self, queryset, name, value):
         """Options read elsewhere (the sort, the spelling switch)."""
@@ -295,7 +336,9 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_site(self, queryset, name, value):
         """Projects with at least one site in the chosen country or state."""
         value = getattr(value, "key", value)
-        sites = ProjectSite.objects.filter(project=OuterRef("pk"), **{f"site__{name}": value})
+        sites = ProjectSite.objects.filter(
+            project=OuterRef("pk"), **{f"site__{name}": value}
+        )
         return queryset.filter(Exists(sites))
 
     # What the listing says about the filters -----------------------------

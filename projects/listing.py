@@ -115,7 +115,13 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
     result.number = max(1, min(number, result.last_reachable))
     if count:
         offset = (result.number - 1) * size
-        result.items = cards(list(ids[offset: offset + size]))
+        page_ids = []
+        first_group = filterset.first_group_ids()
+        if first_group is not None:
+            page_ids = list(first_group[offset: offset + size])
+        if len(page_ids) < min(size, count - offset):
+            page_ids = list(ids[offset: offset + size])
+        result.items = cards(page_ids)
     return result
 
 

@@ -10,6 +10,7 @@ from projects.filters import ProjectFilter
 from projects.models import Project
 
 from .conftest import BOSTON, TORONTO
+from .factories import published_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,19 @@ def test_counts_come_from_the_facet_table_for_no_filter_or_one(make_project, pub
         filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
         assert filterset.is_valid(), (query, filterset.form.errors)
         assert filterset.exact_count() == expected, query
+
+
+@pytest.mark.parametrize("query", [
+    "q=sleep", "q=sleep&recruiting=on", "q=sleep&country=Canada", "q=sleep&state=Texas&condition=asthma",
+    "q=sleep&condition=migraine&recruiting=on&study_type=clinical_trial", "q=sleep&sort=relevance",
+    "q=sleep&sort=-reviewed&age=45",
+])
+def test_the_search_index_path_finds_what_the_project_table_finds(make_project, publish, query):
+    """On PostgreSQL a search runs on the narrow search index; it must give
+    exactly the results (and order) of the same filters on the projects."""
+    published_projects(make_project, publish, 12)
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+    assert filterset.is_valid(), filterset.form.errors
+    found = list(filterset.result_ids())
+    assert found == list(filterset.qs.values_list("pk", flat=True))
+    assert found  # every combination here has results

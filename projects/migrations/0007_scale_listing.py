@@ -89,6 +89,7 @@ class Migration(migrations.Migration):
                 ('recruitment_rank', models.PositiveSmallIntegerField()),
                 ('last_reviewed', models.DateField(null=True)),
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+                ('facet_keys', models.JSONField(default=list)),
             ],
             options={
                 'indexes': [models.Index(fields=['recruitment_rank', '-last_reviewed', '-project'], name='search_entry_order')],

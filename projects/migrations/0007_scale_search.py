@@ -50,8 +50,8 @@ FORWARD = [
     BEGIN
         IF NEW.is_live AND NEW.archived_at IS NULL THEN
             INSERT INTO projects_projectsearch
-                (project_id, recruitment_rank, last_reviewed, search_vector)
-            VALUES (NEW.id, NEW.recruitment_rank, NEW.last_reviewed, NEW.search_vector)
+                (project_id, recruitment_rank, last_reviewed, search_vector, facet_keys)
+            VALUES (NEW.id, NEW.recruitment_rank, NEW.last_reviewed, NEW.search_vector, '[]')
             ON CONFLICT (project_id) DO UPDATE SET
                 recruitment_rank = EXCLUDED.recruitment_rank,
                 last_reviewed = EXCLUDED.last_reviewed,
@@ -70,14 +70,20 @@ FORWARD = [
     ON projects_project FOR EACH ROW EXECUTE FUNCTION projects_project_search_entry()
     """,
     """
-    INSERT INTO projects_projectsearch (project_id, recruitment_rank, last_reviewed, search_vector)
-    SELECT id, recruitment_rank, last_reviewed, search_vector FROM projects_project
+    INSERT INTO projects_projectsearch
+        (project_id, recruitment_rank, last_reviewed, search_vector, facet_keys)
+    SELECT id, recruitment_rank, last_reviewed, search_vector, '[]' FROM projects_project
     WHERE is_live AND archived_at IS NULL
     """,
     "CREATE INDEX search_entry_vector ON projects_projectsearch USING gin (search_vector)",
+    """
+    CREATE INDEX search_entry_facets ON projects_projectsearch
+    USING gin (facet_keys jsonb_path_ops)
+    """,
 ]
 
 BACKWARD = [
+    "DROP INDEX IF EXISTS search_entry_facets",
     "DROP INDEX IF EXISTS search_entry_vector",
     "DROP TRIGGER IF EXISTS projects_project_search_entry ON projects_project",
     "DROP FUNCTION IF EXISTS projects_project_search_entry()",

@@ -6,7 +6,8 @@ ranked search orders by (the recruiting-first rank, the review date, the
 weighted vector), about ten rows to a page. On PostgreSQL a trigger on the
 project table (migration 0007_scale_search) writes it from the row itself
 whenever a project is inserted or updated, keeping exactly the listed
-projects (``ProjectQuerySet.listed``); nothing in Python writes it. SQLite
+projects (``ProjectQuerySet.listed``); ``projects.facets`` adds each row's
+places and conditions (``facet_keys``). SQLite
 has no ranked search (``projects.search``), so there it stays empty.
 """
 
@@ -22,6 +23,11 @@ class ProjectSearch(models.Model):
     recruitment_rank = models.PositiveSmallIntegerField()
     last_reviewed = models.DateField(null=True)
     search_vector = SearchVectorField(null=True)
+    #: The project's conditions and places as facet keys ("country:Canada",
+    #: "state:Texas", "condition:asthma"), so a search narrowed to a place
+    #: checks each candidate row instead of joining sites. Written by
+    #: ``projects.facets.refresh`` (which recomputes them on every change).
+    facet_keys = models.JSONField(default=list)
 
     class Meta:
         indexes = [
