@@ -85,7 +85,7 @@ def pages() -> list[tuple[str, str]]:
         ("search: misspelled", f"{listing}?q=brest+cancer"),
         ("search + 2 filters", f"{listing}?q=cancer&country=United+States&recruiting=on"),
         ("patient: recruiting, age 45, female", f"{listing}?recruiting=on&age=45&sex=female"),
-        ("contradictory filters (0 results)", f"{listing}?country=Canada&state=Texas"),
+        ("contradictory filters (0 results)", f"{listing}?study_type=nih_research&country=Canada"),
         ("sort: relevance (search)", f"{listing}?q=cancer&sort=relevance"),
         ("sort: last reviewed", f"{listing}?sort=-reviewed"),
         ("sort: newest", f"{listing}?sort=newest"),

@@ -19,7 +19,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,7 @@ from .choices import (
     StudyType,
 )
 from .facets import FacetKind
-from .models import Project, ProjectSite
+from .models import Project, ProjectSearch, ProjectSite
 
 RECOMMENDED = ""
 SORTS = [
@@ -56,6 +56,8 @@ SEARCH_INDEX_ORDERINGS = {
     "relevance": ("-relevance", "recruitment_rank", "-last_reviewed", "-project_id"),
     "-reviewed": ("-last_reviewed", "-project_id"),
 }
+#: A place held by fewer than this share of listed projects is "rare".
+RARE_SHARE = 0.05
 #: Filters a ranked search checks on the search index's rows (facet keys).
 ON_SEARCH_INDEX = {
     "condition": FacetKind.CONDITION, "country": FacetKind.COUNTRY, "state": FacetKind.STATE,
@@ -71,23 +73,22 @@ class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         selected = "" if value is None else str(value)
         attrs = self.build_attrs(self.attrs, attrs)
-        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(attrs))]
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
         for key, label in self.choices:
             if isinstance(label, (list, tuple)):
-                parts.append(format_html("<optgroup label=\"{}\">", key))
+                parts.append(f'<optgroup label="{escape(key)}">')
                 parts.extend(_option(k, v, selected) for k, v in label)
-                parts.append(mark_safe("</optgroup>"))
+                parts.append("</optgroup>")
             else:
                 parts.append(_option(key, label, selected))
-        parts.append(mark_safe("</select>"))
+        parts.append("</select>")
         return mark_safe("".join(parts))
 
 
 def _option(key, label, selected: str) -> str:
     key = "" if key is None else str(key)
-    return format_html(
-        "<option value=\"{}\"{}>{}</option>", key, " selected" if key == selected else "", label
-    )
+    mark = " selected" if key == selected else ""
+    return f'<option value="{escape(key)}"{mark}>{escape(label)}</option>'
 
 
 class FacetFilter(django_filters.CharFilter):
@@ -334,11 +335,21 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(sponsor_id=choice.record_id)
 
     def filter_site(self, queryset, name, value):
-        """Projects with at least one site in the chosen country or state."""
-        value = getattr(value, "key", value)
-        sites = ProjectSite.objects.filter(
-            project=OuterRef("pk"), **{f"site__{name}": value}
-        )
+        """Projects with at least one site in the chosen country or state.
+
+        A place few projects have is looked up in the search index's facet
+        keys (a GIN index, PostgreSQL), so the database starts from those
+        projects; a common one is checked project by project as the listing's
+        order index is walked. The facet table says which is which."""
+        kind = FacetKind.COUNTRY if name == "country" else FacetKind.STATE
+        if isinstance(value, facets.Choice):
+            key, count = value.key, value.count
+        else:
+            key, count = value, self.menu.count(kind, value)
+        if search.ranked() and count < RARE_SHARE * max(self.menu.total, 1):
+            entries = ProjectSearch.objects.filter(facet_keys__contains=[f"{kind}:{key}"])
+            return queryset.filter(pk__in=entries.values("project_id"))
+        sites = ProjectSite.objects.filter(project=OuterRef("pk"), **{f"site__{name}": key})
         return queryset.filter(Exists(sites))
 
     # What the listing says about the filters -----------------------------

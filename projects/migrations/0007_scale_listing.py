@@ -59,6 +59,10 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('archived_at__isnull', True), ('is_live', True)), fields=['sponsor'], name='listed_sponsor'),
         ),
         migrations.AddIndex(
+            model_name='project',
+            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('is_live', True)), fields=['research_status', 'recruitment_rank', '-last_reviewed', '-id'], name='listed_status_order'),
+        ),
+        migrations.AddIndex(
             model_name='projectsite',
             index=models.Index(fields=['site', 'project'], name='project_site_by_site'),
         ),
