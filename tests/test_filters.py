@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
+from projects import filters
 from projects.filters import ProjectFilter
 from projects.models import Project
 
@@ -156,3 +157,20 @@ def test_the_search_index_path_finds_what_the_project_table_finds(make_project, 
     found = list(filterset.result_ids())
     assert found == list(filterset.qs.values_list("pk", flat=True))
     assert found  # every combination here has results
+
+
+@pytest.mark.parametrize("query", ["country=Canada", "state=Texas", "country=France&study_type=clinical_trial",
+                                   "country=United+States&state=Ontario"])
+def test_a_rare_place_found_from_the_search_index_gives_the_same_results(
+        make_project, publish, monkeypatch, query):
+    published_projects(make_project, publish, 12)
+
+    def titles():
+        filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+        assert filterset.is_valid(), filterset.form.errors
+        return list(filterset.qs.values_list("pk", flat=True))
+
+    monkeypatch.setattr(filters, "RARE_SHARE", 0)  # every place "common": sites joined
+    joined = titles()
+    monkeypatch.setattr(filters, "RARE_SHARE", 2)  # every place "rare": the facet keys
+    assert titles() == joined and joined
