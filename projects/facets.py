@@ -160,11 +160,9 @@ def refresh(project_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         with transaction.atomic():
-            previous = {
-                row.project_id: set(row.keys)
-                for row in ProjectFacets.objects.filter(project_id__in=chunk)
-            }
-            current, labels = _contributions(chunk)
+            rows = {row.project_id: row for row in ProjectFacets.objects.filter(project_id__in=chunk)}
+            previous = {pk: set(row.keys) for pk, row in rows.items()}
+            current, labels, summaries = _contributions(chunk)
             if not previous and not current:
                 continue
             delta: Counter = Counter()
@@ -177,11 +175,12 @@ def refresh(project_ids: Iterable[int]) -> None:
             if gone:
                 ProjectFacets.objects.filter(project_id__in=gone).delete()
             changed = [
-                ProjectFacets(project_id=pk, keys=sorted(keys))
-                for pk, keys in current.items() if keys != previous.get(pk)
+                _entry(pk, keys, summaries[pk]) for pk, keys in current.items()
+                if keys != previous.get(pk) or summaries[pk] != _summary(rows.get(pk))
             ]
             ProjectFacets.objects.bulk_create(
-                changed, update_conflicts=True, unique_fields=["project"], update_fields=["keys"]
+                changed, update_conflicts=True, unique_fields=["project"],
+                update_fields=["keys", *SUMMARY_FIELDS],
             )
             _index_places(current)
 
@@ -210,12 +209,12 @@ def rebuild() -> int:
         labels: Labels = {}
         ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), _CHUNK):
-            current, chunk_labels = _contributions(ids[start:start + _CHUNK])
+            current, chunk_labels, summaries = _contributions(ids[start:start + _CHUNK])
             labels.update(chunk_labels)
             for keys in current.values():
                 totals.update(keys)
             ProjectFacets.objects.bulk_create(
-                [ProjectFacets(project_id=pk, keys=sorted(keys)) for pk, keys in current.items()],
+                [_entry(pk, keys, summaries[pk]) for pk, keys in current.items()],
                 batch_size=_CHUNK,
             )
             _index_places(current)
@@ -233,13 +232,16 @@ def rebuild() -> int:
 
 
 Labels = dict[str, tuple[str, int | None]]
+SUMMARY_FIELDS = ("site_count", "country_count", "first_city", "first_state", "first_country")
 
 
-def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels]:
+def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[int, tuple]]:
     """What each listed project among ``ids`` contributes, as "kind:key"
-    strings, and the label (and record ID) of each key."""
+    strings; the label (and record ID) of each key; and each project's site
+    summary (``SUMMARY_FIELDS``) for its listing card."""
     current: dict[int, set[str]] = {}
     labels: Labels = {}
+    summaries: dict[int, tuple] = {}
 
     def add(pk: int, kind: str, key: str, label: str, record_id: int | None = None) -> None:
         if key:
@@ -267,20 +269,34 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels]:
         for word in words(" ".join(texts)):
             add(pk, FacetKind.WORD, word, word)
     if not current:
-        return current, labels
+        return current, labels, summaries
     listed = list(current)
     conditions = Project.conditions.through.objects.filter(project_id__in=listed).values_list(
         "project_id", "condition_id", "condition__slug", "condition__name"
     )
     for pk, condition_id, slug, name in conditions:
         add(pk, FacetKind.CONDITION, slug, name, condition_id)
-    places = ProjectSite.objects.filter(project_id__in=listed).values_list(
-        "project_id", "site__country", "site__state"
-    ).distinct()
-    for pk, country, state in places:
+    places = ProjectSite.objects.filter(project_id__in=listed).order_by(
+        "project_id", "order", "pk"
+    ).values_list("project_id", "site__city", "site__state", "site__country")
+    sites: dict[int, list[tuple]] = {}
+    for pk, city, state, country in places:
+        sites.setdefault(pk, []).append((city, state, country))
         add(pk, FacetKind.COUNTRY, country, country)
         add(pk, FacetKind.STATE, state, state)
-    return current, labels
+    for pk in listed:
+        found = sites.get(pk, [])
+        first = found[0] if found else ("", "", "")
+        summaries[pk] = (len(found), len({country for _c, _s, country in found}), *first)
+    return current, labels, summaries
+
+
+def _entry(pk: int, keys: set[str], summary: tuple) -> ProjectFacets:
+    return ProjectFacets(project_id=pk, keys=sorted(keys), **dict(zip(SUMMARY_FIELDS, summary)))
+
+
+def _summary(row: ProjectFacets | None) -> tuple | None:
+    return tuple(getattr(row, name) for name in SUMMARY_FIELDS) if row else None
 
 
 #: Facets a ranked search narrows by on the search index's own rows.

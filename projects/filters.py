@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import facets, search
@@ -74,21 +75,47 @@ class PlainSelect(forms.Select):
         selected = "" if value is None else str(value)
         attrs = self.build_attrs(self.attrs, attrs)
         parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
-        for key, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                parts.append(f'<optgroup label="{escape(key)}">')
-                parts.extend(_option(k, v, selected) for k, v in label)
+        for group, options in self.options_html(name):
+            if group is not None:
+                parts.append(f'<optgroup label="{group}">')
+            for key, label in options:
+                mark = " selected" if key == selected else ""
+                parts.append(f'<option value="{key}"{mark}>{label}</option>')
+            if group is not None:
                 parts.append("</optgroup>")
-            else:
-                parts.append(_option(key, label, selected))
         parts.append("</select>")
         return mark_safe("".join(parts))
 
+    def options_html(self, name):
+        return _escaped(self.choices)
 
-def _option(key, label, selected: str) -> str:
-    key = "" if key is None else str(key)
-    mark = " selected" if key == selected else ""
-    return f'<option value="{escape(key)}"{mark}>{escape(label)}</option>'
+
+class StaticSelect(PlainSelect):
+    """A drop-down whose choices never change: their translated, escaped
+    labels are worked out once per language, not on every page."""
+
+    _rendered: dict = {}
+
+    def options_html(self, name):
+        key = (name, get_language())
+        if key not in self._rendered:
+            self._rendered[key] = _escaped(self.choices)
+        return self._rendered[key]
+
+
+def _escaped(choices) -> list:
+    """[(optgroup label or None, [(escaped key, escaped label), ...]), ...]"""
+    groups = []
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):
+            groups.append((escape(key), [(escape(_code(k)), escape(v)) for k, v in label]))
+        else:
+            groups.append((None, [(escape(_code(key)), escape(label))]))
+    return groups
+
+
+def _code(key) -> str:
+    return "" if key is None else str(key)
 
 
 class FacetFilter(django_filters.CharFilter):
@@ -164,7 +191,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     sex = django_filters.ChoiceFilter(
         method="filter_sex", choices=SEX_CHOICES, label=_("Open to"), empty_label=_("Any sex"),
-        widget=PlainSelect,
+        widget=StaticSelect,
     )
     healthy = _checkbox(_("Accepts healthy volunteers"))
     # Narrow the results
@@ -183,15 +210,15 @@ class ProjectFilter(django_filters.FilterSet):
     funding = django_filters.ChoiceFilter(
         field_name="funding_mechanism", choices=FUNDING_MECHANISM_GROUPS,
         label=_("Funding type or phase"), empty_label=_("Any funding type or phase"),
-        widget=PlainSelect,
+        widget=StaticSelect,
     )
     study_type = django_filters.ChoiceFilter(
         choices=StudyType.choices, label=_("Study type"), empty_label=_("Any study type"),
-        widget=PlainSelect,
+        widget=StaticSelect,
     )
     status = django_filters.ChoiceFilter(
         field_name="research_status", choices=ResearchStatus.choices,
-        label=_("Status"), empty_label=_("Any status"), widget=PlainSelect,
+        label=_("Status"), empty_label=_("Any status"), widget=StaticSelect,
     )
     sponsor = FacetFilter(
         kind=FacetKind.SPONSOR, method="filter_sponsor", label=_("Sponsor or institution"),
@@ -199,7 +226,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         method="filter_nothing", choices=SORTS, label=_("Sort by"),
-        empty_label=_("Recruiting first"), widget=PlainSelect,
+        empty_label=_("Recruiting first"), widget=StaticSelect,
     )
 
     class Meta:

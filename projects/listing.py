@@ -11,21 +11,20 @@ whatever the filters, the depth and the page size.
   does); beyond that the page asks the visitor to narrow the search. A
   page past the end shows the last page, with a note.
 - Loading: the page's IDs first (the only query that sorts), then those
-  rows with only the columns a card shows, their sponsor and a site
-  summary (count, countries, first place) from correlated subqueries over
-  ten rows, then their conditions.
+  rows with only the columns a card shows, their sponsor and their site
+  summary (kept by ``projects.facets``), then their conditions.
 """
 
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .facets import SUMMARY_FIELDS
 from .filters import ProjectFilter
-from .models import Project, ProjectSite
+from .models import Project
+from .models.project import CARD_FIELDS
 
 #: Counted exactly up to here; more is shown as "over 1,000" (a count stops
 #: at the limit, so it never costs more than reading that many rows).
@@ -126,24 +125,13 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
 
 
 def cards(ids: list[int]) -> list[Project]:
-    """The projects ``ids`` in that order, with what a card shows."""
-    sites = ProjectSite.objects.filter(project=OuterRef("pk"))
-    first_site = sites.order_by("order", "pk")
+    """The projects ``ids`` in that order, with what a card shows: the site
+    summary comes from the facet row (``models.ProjectFacets``), kept current
+    by ``projects.facets``, so no card aggregates over its sites."""
     projects = (
         Project.objects.listed().filter(pk__in=ids).for_listing_cards()
-        .annotate(
-            site_count=Coalesce(Subquery(
-                sites.values("project").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ), 0),
-            country_count=Coalesce(Subquery(
-                sites.values("project").annotate(n=Count("site__country", distinct=True))
-                .values("n"), output_field=IntegerField(),
-            ), 0),
-            first_city=Subquery(first_site.values("site__city")[:1]),
-            first_state=Subquery(first_site.values("site__state")[:1]),
-            first_country=Subquery(first_site.values("site__country")[:1]),
-        )
+        .select_related("facet_entry")
+        .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
     )
     by_pk = {project.pk: project for project in projects}
     items = []
@@ -151,9 +139,9 @@ def cards(ids: list[int]) -> list[Project]:
         project = by_pk.get(pk)
         if project is None:  # withdrawn between the two queries
             continue
+        entry = getattr(project, "facet_entry", None)
         project.site_summary = SiteSummary(
-            project.site_count, project.country_count, project.first_city or "",
-            project.first_state or "", project.first_country or "",
-        )
+            *(getattr(entry, name) for name in SUMMARY_FIELDS)
+        ) if entry else SiteSummary(0, 0, "", "", "")
         items.append(project)
     return items

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from projects import editing, facets, workflow
-from projects.models import Condition, Facet, FacetKind, Project, ProjectSite, Site
+from projects.models import Condition, Facet, FacetKind, Project, ProjectFacets, ProjectSite, Site
 
 from .conftest import BOSTON, TORONTO
 
@@ -183,3 +183,13 @@ def test_the_refresh_facets_command_rebuilds_from_scratch(trial, publish):
     Facet.objects.all().delete()
     call_command("refresh_facets", stdout=io.StringIO())
     assert counts()[("condition", "migraine")] == 1
+
+
+def test_the_card_site_summary_follows_the_sites(trial, publish):
+    publish(trial)
+    entry = ProjectFacets.objects.get(project=trial)
+    assert (entry.site_count, entry.country_count, entry.first_city) == (2, 2, "Boston")
+    ProjectSite.objects.create(project=trial, order=5, site=Site.objects.create(
+        institution="Beth Israel", city="Boston", state="Massachusetts", country="United States"))
+    entry.refresh_from_db()
+    assert (entry.site_count, entry.country_count) == (3, 2)  # no facet key changed, still updated

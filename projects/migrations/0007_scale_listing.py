@@ -31,6 +31,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='facet_entry', serialize=False, to='projects.project')),
                 ('keys', models.JSONField(default=list)),
+                ('site_count', models.PositiveIntegerField(default=0)),
+                ('country_count', models.PositiveIntegerField(default=0)),
+                ('first_city', models.CharField(blank=True, max_length=120)),
+                ('first_state', models.CharField(blank=True, max_length=120)),
+                ('first_country', models.CharField(blank=True, max_length=120)),
             ],
         ),
         migrations.AddField(

@@ -63,13 +63,21 @@ class Facet(models.Model):
 class ProjectFacets(models.Model):
     """What one listed project adds to the facet counts, as "kind:key"
     strings: the difference between this and its new values is what a
-    change applies. Projects that are not listed have no row."""
+    change applies. Projects that are not listed have no row. It also keeps
+    the summary of the project's sites that its listing card shows."""
 
     project = models.OneToOneField(
         "projects.Project", on_delete=models.CASCADE, primary_key=True,
         related_name="facet_entry",
     )
     keys = models.JSONField(default=list)
+    # What a listing card says about the sites ("25 sites in 3 countries"),
+    # kept with the counts so a card needs no aggregate over the sites.
+    site_count = models.PositiveIntegerField(default=0)
+    country_count = models.PositiveIntegerField(default=0)
+    first_city = models.CharField(max_length=120, blank=True)
+    first_state = models.CharField(max_length=120, blank=True)
+    first_country = models.CharField(max_length=120, blank=True)
 
     def __str__(self):
         return f"Facets of project {self.project_id}"

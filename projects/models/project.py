@@ -46,6 +46,11 @@ FISCAL_YEAR_RANGE = (1950, 2100)
 MAX_AGE_MONTHS = 150 * 12
 
 
+#: The columns a listing card reads.
+CARD_FIELDS = (
+    "pk", "slug", "lay_title", "lay_summary", "study_type", "funding_mechanism",
+    "research_status", "archived_at", "sponsor__name", "sponsor__slug",
+)
 #: The rows of the public listing (``ProjectQuerySet.listed``), as an index condition.
 LISTED = Q(is_live=True, archived_at__isnull=True)
 
@@ -66,10 +71,7 @@ class ProjectQuerySet(models.QuerySet):
     def for_listing_cards(self):
         """What a listing card reads, and nothing more: the long texts of the
         page (criteria, source abstracts) stay in the database."""
-        return self.select_related("sponsor").only(
-            "pk", "slug", "lay_title", "lay_summary", "study_type", "funding_mechanism",
-            "research_status", "archived_at", "sponsor__name", "sponsor__slug",
-        ).prefetch_related(
+        return self.select_related("sponsor").only(*CARD_FIELDS).prefetch_related(
             models.Prefetch("conditions", queryset=Condition.objects.only("name", "slug"))
         )
 

@@ -44,8 +44,8 @@ def location_summary(project):
 
 
 @register.simple_tag
-def card_location(project):
-    return presenters.card_location(project)
+def card_meta(project):
+    return presenters.card_meta(project)
 
 
 @register.simple_tag
