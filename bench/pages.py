@@ -60,11 +60,11 @@ def pages() -> list[tuple[str, str]]:
     menu = facets.load_menu()
     top = {kind: menu.choices(kind)[0].key for kind in (FacetKind.CONDITION, FacetKind.SPONSOR, FacetKind.STATE)}
     rare = Project.objects.listed().filter(conditions__slug="phelan-mcdermid-syndrome").exists()
-    detail = (
-        Project.objects.listed().filter(study_type="clinical_trial")
-        .annotate(n=Count("project_sites")).filter(n__gte=20).order_by("pk").first()
-        or Project.objects.listed().order_by("pk").first()
-    )
+    trials = Project.objects.listed().filter(study_type="clinical_trial").annotate(
+        n=Count("project_sites")).order_by("pk")
+    # A typical trial page (the median trial has about 8 sites) and a big one.
+    detail = trials.filter(n__gte=6, n__lte=10).first() or Project.objects.listed().first()
+    big = trials.filter(n__gte=100).first() or detail
     listing = "/projects/"
     found = [
         ("home", "/"),
@@ -93,6 +93,7 @@ def pages() -> list[tuple[str, str]]:
         ("deep page (100)", f"{listing}?page=100"),
         ("deep page, filtered", f"{listing}?status=completed&page=100"),
         ("detail page", detail.get_absolute_url()),
+        (f"detail page, trial with {big.n if hasattr(big, 'n') else '?'} sites", big.get_absolute_url()),
     ]
     if "near" in ProjectFilter.base_filters:
         found[13:13] = [
