@@ -14,6 +14,8 @@ the page explains with HTTP 400, like any other value the filters cannot
 read. Sorting is part of the filter state, so it lives in the URL too.
 """
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.db import connection
@@ -23,6 +25,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from geo.centroids import InvalidPlace, Place, parse_place
+from geo.distance import RADIUS_CHOICES, bounding_box, haversine_miles
 
 from . import facets, search
 from .choices import (
@@ -34,11 +39,12 @@ from .choices import (
     StudyType,
 )
 from .facets import FacetKind
-from .models import Project, ProjectSearch, ProjectSite
+from .models import Project, ProjectSearch, ProjectSite, Site
 
 RECOMMENDED = ""
 SORTS = [
     ("relevance", _("Most relevant")),
+    ("nearest", _("Nearest first")),
     ("-reviewed", _("Most recently reviewed")),
     ("newest", _("Newest on the site")),
     ("title", _("Title (A to Z)")),
@@ -50,6 +56,7 @@ ORDERINGS = {
     "-reviewed": ("-last_reviewed", "-id"),
     "newest": ("-first_published_at", "-id"),
     "title": ("lay_title", "id"),
+    "nearest": ("recruitment_rank", "-last_reviewed", "-id"),  # then by distance (listing.py)
 }
 #: The same orders on the search index (a ranked search's own table).
 SEARCH_INDEX_ORDERINGS = {
@@ -63,6 +70,8 @@ RARE_SHARE = 0.05
 ON_SEARCH_INDEX = {
     "condition": FacetKind.CONDITION, "country": FacetKind.COUNTRY, "state": FacetKind.STATE,
 }
+#: Miles from the place a visitor gives, when they choose no distance.
+DEFAULT_RADIUS = 25
 SEX_CHOICES = [(SexEligibility.FEMALE, _("Female")), (SexEligibility.MALE, _("Male"))]
 MAX_AGE_YEARS = 120
 
@@ -116,6 +125,24 @@ def _escaped(choices) -> list:
 
 def _code(key) -> str:
     return "" if key is None else str(key)
+
+
+class PlaceField(forms.CharField):
+    """A ZIP code or "City, ST", read into a ``geo.centroids.Place``; what
+    cannot be read or names no known place is a form error in words."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_place(text)
+        except InvalidPlace as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class PlaceFilter(django_filters.Filter):
+    field_class = PlaceField
 
 
 class FacetFilter(django_filters.CharFilter):
@@ -194,6 +221,16 @@ class ProjectFilter(django_filters.FilterSet):
         widget=StaticSelect,
     )
     healthy = _checkbox(_("Accepts healthy volunteers"))
+    near = PlaceFilter(
+        method="filter_place", label=_("Near (ZIP code or city, state)"), max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 02114 or Boston, MA"),
+                                      "autocomplete": "postal-code"}),
+    )
+    radius = django_filters.ChoiceFilter(
+        method="filter_nothing", label=_("Within"),
+        choices=[(miles, _("%(miles)d miles") % {"miles": miles}) for miles in RADIUS_CHOICES],
+        empty_label=_("%(miles)d miles") % {"miles": DEFAULT_RADIUS}, widget=StaticSelect,
+    )
     # Narrow the results
     condition = FacetFilter(
         kind=FacetKind.CONDITION, method="filter_condition", label=_("Condition"),
@@ -226,7 +263,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         method="filter_nothing", choices=SORTS, label=_("Sort by"),
-        empty_label=_("Recruiting first"), widget=StaticSelect,
+        empty_label=_("Recruiting first (near a place: nearest first)"), widget=StaticSelect,
     )
 
     class Meta:
@@ -238,6 +275,8 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.menu = menu if menu is not None else facets.menu()
         self._search_text: search.SearchText | None = None
+        #: Sites within the radius of the place asked for: {site ID: NearSite}.
+        self.near_sites: dict[int, NearSite] | None = None
         self.filters["country"].extra["choices"] = [
             (c.key, f"{c.label} ({c.count:,})") for c in self.menu.choices(FacetKind.COUNTRY)
         ]
@@ -351,6 +390,20 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_sex(self, queryset, name, value):
         return queryset.filter(sex_eligibility__in=[SexEligibility.ALL, value])
 
+    def filter_place(self, queryset, name, place):
+        """Projects with a site within the radius: sites in the bounding box
+        come from an index (latitude, longitude), the exact distance is
+        worked out here, and the corners of the box are dropped."""
+        if self.near_sites is None:
+            self.near_sites = sites_near(place, self.radius_miles())
+        ids = list(self.near_sites)
+        if not ids:
+            return queryset.none()
+        return queryset.filter(Exists(ProjectSite.objects.filter(project=OuterRef("pk"), site_id__in=ids)))
+
+    def radius_miles(self) -> int:
+        return int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)
+
     def filter_condition(self, queryset, name, choice):
         # By ID, not slug: the planner then knows how common the condition is.
         through = Project.conditions.through.objects.filter(
@@ -387,7 +440,7 @@ class ProjectFilter(django_filters.FilterSet):
             return []
         shown = []
         for name, value in self.form.cleaned_data.items():
-            if name in ("sort", "as_typed") or value is None or value == "" or value is False:
+            if name in ("sort", "as_typed", "radius") or value is None or value == "" or value is False:
                 continue
             shown.append((name, self.display_value(name, value)))
         return shown
@@ -395,6 +448,9 @@ class ProjectFilter(django_filters.FilterSet):
     def display_value(self, name: str, value) -> str:
         if isinstance(value, facets.Choice):
             return value.label
+        if isinstance(value, Place):
+            where = value.zip_code or f"{value.city}, {value.state}"
+            return _("within %(miles)d miles of %(where)s") % {"miles": self.radius_miles(), "where": where}
         if isinstance(value, bool):
             return str(self.filters[name].label)
         if name == "country":
@@ -445,6 +501,29 @@ class ProjectFilter(django_filters.FilterSet):
         checks = [self.without(name).order_by().values("pk")[:1] for name, _v in used]
         found = exists_each(checks)
         return [pair for pair, ok in zip(used, found) if ok]
+
+
+@dataclass(frozen=True)
+class NearSite:
+    miles: float
+    institution: str
+    city: str
+    state: str
+
+
+def sites_near(place: Place, radius: int) -> dict[int, NearSite]:
+    """Sites within ``radius`` miles of ``place``, by exact (haversine)
+    distance, from one indexed bounding-box query."""
+    box = bounding_box(place.latitude, place.longitude, radius)
+    rows = Site.objects.filter(
+        latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
+    ).values_list("pk", "latitude", "longitude", "institution", "city", "state")
+    near = {}
+    for pk, lat, lon, institution, city, state in rows:
+        miles = haversine_miles(place.latitude, place.longitude, lat, lon)
+        if miles <= radius:
+            near[pk] = NearSite(miles, institution, city, state)
+    return near
 
 
 def exists_each(querysets: list[QuerySet]) -> list[bool]:

@@ -10,6 +10,9 @@ whatever the filters, the depth and the page size.
   than ``MAX_PAGES * page size``, so a deep page costs what the first
   does); beyond that the page asks the visitor to narrow the search. A
   page past the end shows the last page, with a note.
+- Near a place: the sites within the radius come from a bounding-box
+  query, the projects at them from one more, so the count is exact and the
+  order can be nearest first; each card says how far its nearest site is.
 - Loading: the page's IDs first (the only query that sorts), then those
   rows with only the columns a card shows, their sponsor and their site
   summary (kept by ``projects.facets``), then their conditions.
@@ -23,7 +26,7 @@ from django.utils.translation import ngettext
 
 from .facets import SUMMARY_FIELDS
 from .filters import ProjectFilter
-from .models import Project
+from .models import Project, ProjectSite
 from .models.project import CARD_FIELDS
 
 #: Counted exactly up to here; more is shown as "over 1,000" (a count stops
@@ -103,6 +106,8 @@ class ListingPage:
 def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
     """Page ``number`` (1-based) of the filtered, sorted results."""
     ids = filterset.result_ids()
+    if filterset.near_sites is not None:
+        return _page_near(filterset, ids, number, size)
     count = filterset.exact_count()
     capped = False
     if count is None:
@@ -121,6 +126,42 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
         if len(page_ids) < min(size, count - offset):
             page_ids = list(ids[offset: offset + size])
         result.items = cards(page_ids)
+    return result
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """A project's closest site to the place asked for."""
+
+    miles: float
+    site: object  # filters.NearSite: institution, city, state
+
+
+def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> ListingPage:
+    """With a place: every matching project's nearest site, from one query
+    over the sites within the radius (so the count is exact), nearest first
+    unless another order was chosen."""
+    near = filterset.near_sites
+    nearest: dict[int, Nearest] = {}
+    if near:
+        pairs = ProjectSite.objects.filter(
+            site_id__in=list(near), project_id__in=ids.order_by()
+        ).values_list("project_id", "site_id")
+        for project_id, site_id in pairs:
+            site = near[site_id]
+            if project_id not in nearest or site.miles < nearest[project_id].miles:
+                nearest[project_id] = Nearest(site.miles, site)
+    result = ListingPage(number=number, size=size, count=len(nearest), requested=number)
+    result.number = max(1, min(number, result.last_reachable))
+    offset = (result.number - 1) * size
+    if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
+        ordered = sorted(nearest, key=lambda pk: (round(nearest[pk].miles, 1), pk))
+        page_ids = ordered[offset: offset + size]
+    else:
+        page_ids = list(ids[offset: offset + size])
+    result.items = cards(page_ids)
+    for project in result.items:
+        project.nearest = nearest.get(project.pk)
     return result
 
 

@@ -4,7 +4,8 @@ changed them (the admin, the workflow, an import, the shell):
 - the condition names kept on each project row, used by search;
 - the facet counts of the public listing (``projects.facets``);
 - the cached public pages (``projects.cache``): any save or delete of a
-  live project or of a record its page shows drops them.
+  live project or of a record its page shows drops them;
+- coordinates of sites saved without any (``projects.geocoding``).
 
 Writers that bypass signals (``bulk_create``, ``QuerySet.update``) call
 ``facets.refresh`` and ``cache.invalidate`` themselves.
@@ -14,6 +15,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import cache, facets
+from .geocoding import GEOCODED_FIELDS, fill_coordinates
 from .models import (
     Condition,
     Contact,
@@ -78,7 +80,10 @@ def project_site_changed(sender, instance, origin=None, **kwargs):
 
 
 @receiver(post_save, sender=Site)
-def site_saved(sender, instance, created, **kwargs):
+def site_saved(sender, instance, created, update_fields=None, **kwargs):
+    if fill_coordinates(instance):
+        instance.save(update_fields=GEOCODED_FIELDS)  # this save has coordinates: no loop
+        return
     if not created:
         _project_changed(instance.project_sites.values_list("project_id", flat=True))
 

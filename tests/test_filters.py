@@ -99,7 +99,7 @@ def test_relevance_without_a_search_falls_back_to_the_default(studies):
 def test_title_a_to_z_is_offered_once():
     labels = [str(label) for _key, label in ProjectFilter().form.fields["sort"].choices]
     assert labels.count("Title (A to Z)") == 1
-    assert labels[0] == "Recruiting first"
+    assert labels[0] == "Recruiting first (near a place: nearest first)"
 
 
 @pytest.mark.parametrize("query", ["age=-1", "age=121", "age=old", "sex=other", "recruiting=maybe"])
@@ -174,3 +174,56 @@ def test_a_rare_place_found_from_the_search_index_gives_the_same_results(
     joined = titles()
     monkeypatch.setattr(filters, "RARE_SHARE", 2)  # every place "rare": the facet keys
     assert titles() == joined and joined
+
+
+# Near a place (issue 9) ------------------------------------------------------
+
+@pytest.fixture
+def around_boston(make_project, publish):
+    from .factories import PLACES
+
+    boston, toronto, houston = PLACES[0], PLACES[1], PLACES[2]
+    worcester = {"institution": "UMass Memorial", "city": "Worcester", "state": "Massachusetts",
+                 "country": "United States", "zip_code": "01605"}
+    trial = {"study_type": "clinical_trial", "sex_eligibility": "all"}
+    return {
+        "seed": publish(make_project(lay_title="Tumor barriers", conditions=["Breast cancer"],
+                                     sites=[boston], sponsor="Massachusetts General Hospital")),
+        "worcester": publish(make_project(lay_title="Breast cancer drug", conditions=["Breast cancer"],
+                                          sites=[houston, worcester], research_status="recruiting",
+                                          minimum_age_months=18 * 12, **trial)),
+        "young": publish(make_project(lay_title="Teen breast study", conditions=["Breast cancer"],
+                                      sites=[boston], research_status="recruiting",
+                                      maximum_age_months=20 * 12, **trial)),
+        "closed": publish(make_project(lay_title="Closed breast trial", conditions=["Breast cancer"],
+                                       sites=[boston], research_status="completed", **trial)),
+        "far": publish(make_project(lay_title="Houston breast cancer", conditions=["Breast cancer"],
+                                    sites=[houston, toronto], research_status="recruiting", **trial)),
+    }
+
+
+def test_breast_cancer_near_02114_within_25_miles_finds_the_seed(around_boston):
+    found = results("q=breast+cancer&near=02114&radius=25")
+    assert "Tumor barriers" in found
+    assert "Houston breast cancer" not in found
+    assert "Breast cancer drug" not in found  # Worcester is 40 miles away
+    assert "Breast cancer drug" in results("q=breast+cancer&near=02114&radius=50")
+
+
+def test_recruiting_my_age_45_near_02114_finds_only_trials_that_fit(around_boston):
+    assert results("recruiting=on&age=45&near=02114&radius=50") == ["Breast cancer drug"]
+
+
+def test_near_a_city_and_state(around_boston):
+    assert "Tumor barriers" in results("near=Boston%2C+MA")
+
+
+@pytest.mark.parametrize("near, message", [
+    ("99999", "We don't know where ZIP code 99999 is."),
+    ("0211", "not a ZIP code"),
+    ("Springfield", "states"),
+])
+def test_a_place_that_cannot_be_read_is_explained(around_boston, near, message):
+    filterset = ProjectFilter(QueryDict(f"near={near}"), queryset=Project.objects.listed())
+    assert not filterset.is_valid()
+    assert message in " ".join(filterset.form.errors["near"])

@@ -2,6 +2,7 @@
 size or the filters, counts capped with words for people, pages capped
 with a way forward, and cards that show what they should."""
 
+import html
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import listing
-from projects.models import Contact
+from projects.models import Contact, Project
 from projects.views import ProjectListView
 
 from .factories import published_projects
@@ -25,9 +26,9 @@ DETAIL_BUDGET = 5
 
 
 def _text(response):
-    html = response.content.decode()
-    main = html[html.index("<main"): html.index("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+    page = response.content.decode()
+    main = page[page.index("<main"): page.index("</main>")]
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
 
 
 @pytest.fixture
@@ -48,6 +49,9 @@ QUERIES = [
     {"funding": "phase_2", "sort": "title", "page": "2"},
     {"sort": "newest", "page": "99"},
     {"country": "France", "state": "Texas"},  # no results: the explanation too
+    {"near": "02114", "radius": "50"},
+    {"q": "breathing", "near": "Boston, MA", "recruiting": "on", "condition": "asthma"},
+    {"near": "02114", "sort": "title", "state": "Texas"},
 ]
 
 
@@ -100,6 +104,24 @@ def test_pages_beyond_the_cap_ask_for_a_narrower_search(client, sixty, monkeypat
     assert "Page 3 of 3+" in text
     assert "Only the first 3 pages can be browsed. Add a filter or a search word to see the rest." in text
     assert 'rel="next"' not in response.content.decode()
+
+
+def test_near_a_place_the_nearest_come_first_with_their_distance(client, sixty):
+    response = client.get(LIST_URL, {"near": "77030", "radius": "100"})  # Houston Methodist
+    assert response.status_code == 200
+    items = response.context["object_list"]
+    assert items and all(p.nearest.site.city == "Houston" for p in items)
+    distances = [p.nearest.miles for p in items]
+    assert distances == sorted(distances) and distances[0] < 5
+    assert "away: Houston Methodist Hospital, Houston, Texas" in _text(response)
+    houston = Project.objects.filter(project_sites__site__city="Houston").distinct().count()
+    assert f"{houston} projects found" in _text(response)
+
+
+def test_an_unknown_zip_code_is_a_clear_400(client, sixty):
+    response = client.get(LIST_URL, {"near": "99999"})
+    assert response.status_code == 400
+    assert "We don't know where ZIP code 99999 is." in _text(response)
 
 
 def test_cards_show_their_status_and_the_sites(client, sixty):

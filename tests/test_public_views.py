@@ -279,7 +279,8 @@ def test_every_filter_has_a_human_label(client):
     assert labels == {
         "q": "Search", "as_typed": "Search only for the words as typed",
         "recruiting": "Recruiting now", "age": "My age (years)", "sex": "Open to",
-        "healthy": "Accepts healthy volunteers",
+        "healthy": "Accepts healthy volunteers", "near": "Near (ZIP code or city, state)",
+        "radius": "Within",
         "condition": "Condition", "country": "Country",
         "state": "State or region", "funding": "Funding type or phase",
         "study_type": "Study type", "status": "Status",
