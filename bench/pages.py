@@ -65,6 +65,12 @@ def pages() -> list[tuple[str, str]]:
     # A typical trial page (the median trial has about 8 sites) and a big one.
     detail = trials.filter(n__gte=6, n__lte=10).first() or Project.objects.listed().first()
     big = trials.filter(n__gte=100).first() or detail
+    # A real word of the most common condition, misspelled (a letter dropped).
+    word = next(
+        w.lower() for c in menu.choices(FacetKind.CONDITION) for w in c.label.split()
+        if w.isalpha() and len(w) >= 7
+    )
+    misspelled = word[:2] + word[3:]
     listing = "/projects/"
     found = [
         ("home", "/"),
@@ -82,7 +88,7 @@ def pages() -> list[tuple[str, str]]:
         ("filter: healthy volunteers", f"{listing}?healthy=on"),
         ("search: common word", f"{listing}?q=cancer"),
         ("search: rare word", f"{listing}?q={'phelan' if rare else 'fibrosis'}"),
-        ("search: misspelled", f"{listing}?q=brest+cancer"),
+        (f"search: misspelled ({misspelled})", f"{listing}?q={misspelled}"),
         ("search + 2 filters", f"{listing}?q=cancer&country=United+States&recruiting=on"),
         ("patient: recruiting, age 45, female", f"{listing}?recruiting=on&age=45&sex=female"),
         ("contradictory filters (0 results)", f"{listing}?study_type=nih_research&country=Canada"),
