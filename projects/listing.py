@@ -144,9 +144,12 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
     near = filterset.near_sites
     nearest: dict[int, Nearest] = {}
     if near:
+        # The other filters' projects (the place is this query's own part);
+        # no ORDER BY, so the (site, project) index answers it alone.
+        others = filterset.without("near").order_by().values("pk")
         pairs = ProjectSite.objects.filter(
-            site_id__in=list(near), project_id__in=ids.order_by()
-        ).values_list("project_id", "site_id")
+            site_id__in=list(near), project_id__in=others
+        ).order_by().values_list("project_id", "site_id")
         for project_id, site_id in pairs:
             site = near[site_id]
             if project_id not in nearest or site.miles < nearest[project_id].miles:

@@ -65,6 +65,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='project',
+            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('is_live', True)), fields=['id'], name='listed_id'),
+        ),
+        migrations.AddIndex(
+            model_name='project',
             index=models.Index(condition=models.Q(('archived_at__isnull', True), ('is_live', True)), fields=['research_status', 'recruitment_rank', '-last_reviewed', '-id'], name='listed_status_order'),
         ),
         migrations.AddIndex(

@@ -445,6 +445,9 @@ class Project(models.Model):
                 name="listed_status_order", condition=LISTED,
             ),
             models.Index(fields=["sponsor"], name="listed_sponsor", condition=LISTED),
+            # "Is this project listed?" for many IDs at once (the sites near a
+            # place), answered from the index alone.
+            models.Index(fields=["id"], name="listed_id", condition=LISTED),
         ]
 
     def __str__(self):
