@@ -26,5 +26,9 @@ run: demo
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Page benchmark on the database in DATABASE_URL (fill it with bench/generate.py).
+bench: setup
+	$(BIN)/python bench/pages.py --runs 20 --wrk
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
