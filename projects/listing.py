@@ -18,6 +18,7 @@ whatever the filters, the depth and the page size.
   summary (kept by ``projects.facets``), then their conditions.
 """
 
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -142,7 +143,7 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
     over the sites within the radius (so the count is exact), nearest first
     unless another order was chosen."""
     near = filterset.near_sites
-    nearest: dict[int, Nearest] = {}
+    closest: dict[int, tuple[float, int]] = {}  # project: (miles, site)
     if near:
         # The other filters' projects (the place is this query's own part);
         # no ORDER BY, so the (site, project) index answers it alone.
@@ -151,20 +152,22 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
             site_id__in=list(near), project_id__in=others
         ).order_by().values_list("project_id", "site_id")
         for project_id, site_id in pairs:
-            site = near[site_id]
-            if project_id not in nearest or site.miles < nearest[project_id].miles:
-                nearest[project_id] = Nearest(site.miles, site)
-    result = ListingPage(number=number, size=size, count=len(nearest), requested=number)
+            miles = near[site_id].miles
+            if miles < closest.get(project_id, (math.inf,))[0]:
+                closest[project_id] = (miles, site_id)
+    result = ListingPage(number=number, size=size, count=len(closest), requested=number)
     result.number = max(1, min(number, result.last_reachable))
     offset = (result.number - 1) * size
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
-        ordered = sorted(nearest, key=lambda pk: (round(nearest[pk].miles, 1), pk))
-        page_ids = ordered[offset: offset + size]
+        first = heapq.nsmallest(offset + size, closest.items(), key=lambda item: (item[1], item[0]))
+        page_ids = [pk for pk, _where in first[offset:]]
     else:
         page_ids = list(ids[offset: offset + size])
     result.items = cards(page_ids)
     for project in result.items:
-        project.nearest = nearest.get(project.pk)
+        if project.pk in closest:
+            miles, site_id = closest[project.pk]
+            project.nearest = Nearest(miles, near[site_id])
     return result
 
 
