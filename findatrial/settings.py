@@ -149,3 +149,11 @@ LOGGING = {
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 #: Plain-language target: the Flesch-Kincaid grade a lay summary should not exceed.
 READING_GRADE_TARGET = float(os.environ.get("READING_GRADE_TARGET", "8"))
+#: Where links in emails point (no request to build them from in a command).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: Email: the console by default, so reminders show in the terminal; set
+#: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST etc. to send.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Find a Trial <editorial@localhost>")

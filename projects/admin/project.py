@@ -24,7 +24,7 @@ from .. import editing, revisions, workflow
 from ..fields import EDITORIAL_TEXT_FIELDS, SOURCE_FIELDS, WORKFLOW_FIELDS
 from ..models import Contact, GrantLink, Project, ProjectInvestigator, ProjectRevision, ProjectSite
 from . import review
-from .filters import ReviewDueFilter, SourceChangedFilter
+from .filters import QueueFilter, ReviewDueFilter, SourceChangedFilter
 from .forms import ProjectAdminForm
 
 
@@ -81,7 +81,7 @@ class ProjectAdmin(admin.ModelAdmin):
         "last_reviewed", "review_due_display", "source_changed_display",
     ]
     list_filter = [
-        "status", "is_live", ReviewDueFilter, SourceChangedFilter, "study_type",
+        QueueFilter, "status", "is_live", ReviewDueFilter, SourceChangedFilter, "study_type",
         "funding_mechanism", "research_status",
     ]
     list_select_related = ["sponsor"]
@@ -158,6 +158,12 @@ class ProjectAdmin(admin.ModelAdmin):
     @admin.display(description=_("source changed since the last review"))
     def source_changes_display(self, obj):
         return ", ".join(obj.source_changes) or "—"
+
+    def get_ordering(self, request):
+        # Review queues are worked oldest first; everything else by title.
+        if request.GET.get("queue") in {"mine", "all", "sent_back"}:
+            return ["updated_at", "pk"]
+        return super().get_ordering(request)
 
     def view_on_site(self, obj):
         """Link to the live page only when there is one; drafts use Preview."""

@@ -23,7 +23,7 @@ from .project import (
     ProjectSite,
     add_months,
 )
-from .review import ReviewEvent
+from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "ProjectRevision",
     "ProjectSite",
     "ReviewEvent",
+    "ReviewReminder",
     "Site",
     "add_months",
     "unique_slug",
