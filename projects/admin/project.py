@@ -26,9 +26,10 @@ from ..models import Contact, GrantLink, Project, ProjectInvestigator, ProjectRe
 from . import review
 from .filters import QueueFilter, ReviewDueFilter, SourceChangedFilter
 from .forms import ProjectAdminForm
+from .hardening import HardenedAdminMixin, HardenedFormfieldsMixin
 
 
-class LockedWhenLiveInline(admin.TabularInline):
+class LockedWhenLiveInline(HardenedFormfieldsMixin, admin.TabularInline):
     """Source relations of a project: editable while the page is not live,
     read-only on a live page (they change with an import, or after a
     reviewer withdraws the page)."""
@@ -73,7 +74,7 @@ class GrantLinkInline(LockedWhenLiveInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = ProjectAdminForm
     change_form_template = "admin/projects/project/change_form.html"
     list_display = [

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import shared_records
 from ..models import Condition, GlossaryTerm, Investigator, Organization, ReviewEvent, Site
+from .hardening import HardenedAdminMixin
 from .review import ReadOnlyAdminMixin
 
 
-class SharedRecordAdmin(admin.ModelAdmin):
+class SharedRecordAdmin(HardenedAdminMixin, admin.ModelAdmin):
     """Locks a record in use on live pages for everyone but reviewers, and
     records each reviewer's correction on those pages' trails."""
 
@@ -88,13 +89,13 @@ class InvestigatorAdmin(SharedRecordAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["term", "plain", "updated_at"]
     search_fields = ["term", "plain"]
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyAdminMixin, HardenedAdminMixin, admin.ModelAdmin):
     """The whole review trail across projects; read-only by design."""
 
     list_display = ["created_at", "project", "action", "actor", "checked_on", "comment"]
