@@ -7,6 +7,7 @@ page it appears on (``projects.shared_records``).
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import shared_records
@@ -83,6 +84,8 @@ class SiteAdmin(SharedRecordAdmin):
 @admin.register(Investigator)
 class InvestigatorAdmin(SharedRecordAdmin):
     list_display = ["name", "title", "organization", "nih_profile_id"]
+    # A link typed without a scheme means https (Django 6's default, adopted now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "organization__name"]
     autocomplete_fields = ["organization"]
     change_form_template = "admin/projects/shared_record_change_form.html"
