@@ -216,6 +216,8 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         # Conditions were saved by projects.editing (onto the row, or into the
         # draft of a live page); a live page's source relations are locked.
         if change and form.instance.is_live:
+            for formset in formsets:
+                formset.save(commit=False)  # writes nothing; the change message reads the lists
             return
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
