@@ -8,9 +8,18 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from projects import editing, workflow
+from .browser_support import start_browser
 from projects.models import Condition, Organization, Project, ProjectSite, Site
 
 _ids = itertools.count(20_000_001)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (see tests/browser_support.py)."""
+    driver = start_browser()
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture(autouse=True)
