@@ -8,8 +8,9 @@ that is too small loses results, so wherever the exact box is awkward this modul
 - Longitude half-width uses the spherical formula asin(sin(d) / cos(lat)), which is wider than
   the naive d / cos(lat): away from the equator a circle is widest poleward of its centre.
 - If the circle reaches a pole, the box spans all longitudes, with latitude clamped to ±90.
-- If the circle crosses the antimeridian (±180°; in US data only the far Aleutians come
-  near it), the box spans all longitudes rather than wrapping into two ranges.
+- If the circle crosses or touches the antimeridian (±180°, one meridian written two ways;
+  in US data only the far Aleutians come near it), the box spans all longitudes rather
+  than wrapping into two ranges.
 
 The Earth is a sphere of mean radius 3,958.8 miles; the error against the ellipsoid is
 under 0.5%, far below the size of a ZIP code.
@@ -64,6 +65,6 @@ def bounding_box(lat: float, lon: float, radius_miles: float) -> BoundingBox:
         return BoundingBox(max(min_lat, -90.0), min(max_lat, 90.0), -180.0, 180.0)
     half_width = math.degrees(math.asin(math.sin(angular) / math.cos(math.radians(lat))))
     min_lon, max_lon = lon - half_width, lon + half_width
-    if min_lon < -180 or max_lon > 180:
+    if min_lon <= -180 or max_lon >= 180:
         return BoundingBox(min_lat, max_lat, -180.0, 180.0)
     return BoundingBox(min_lat, max_lat, min_lon, max_lon)

@@ -130,6 +130,12 @@ def test_a_circle_crossing_the_antimeridian_spans_all_longitudes():
     assert box.contains(51.9, 179.5)
 
 
+def test_a_circle_touching_the_antimeridian_spans_all_longitudes():
+    """The same meridian is written 180 and -180; a box must hold both."""
+    box = bounding_box(0, 180, 0)
+    assert box.contains(0, 180) and box.contains(0, -180)
+
+
 def test_a_circle_clear_of_the_antimeridian_is_not_widened():
     box = bounding_box(51.88, -176.66, 100)  # Adak
     assert -180 < box.min_lon < box.max_lon < -170
