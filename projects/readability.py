@@ -216,9 +216,7 @@ def _plain_by_term(glossary: Mapping[str, str] | Iterable[GlossaryEntry]) -> dic
 
 def _end_lines_as_sentences(text: str) -> str:
     lines = (line.strip() for line in text.splitlines())
-    return " ".join(
-        line if _SENTENCE_END.search(line) else f"{line}." for line in lines if line
-    )
+    return " ".join(line if _SENTENCE_END.search(line) else f"{line}." for line in lines if line)
 
 
 def _count_phrase(count: int, noun: str) -> str:

@@ -22,13 +22,13 @@ from projects.readability import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-# 20 one-syllable words in one sentence: 0.39 × 20 + 11.8 × 1 − 15.59 = 4.01.
+# 20 one-syllable words in one sentence: 0.39 * 20 + 11.8 * 1 - 15.59 = 4.01.
 ONE_SYLLABLE_SENTENCE = (
     "The big dog and the small cat ran to the park and sat on the grass by the oak tree."
 )
 # 10 words, 32 syllables by the CMU dictionary (re-search-ers, e-val-u-at-ed, el-der-ly,
 # par-tic-i-pants, hy-per-ten-sion, car-di-o-vas-cu-lar, dis-ease, yes-ter-day):
-# 0.39 × 10 + 11.8 × 3.2 − 15.59 = 26.07.
+# 0.39 * 10 + 11.8 * 3.2 - 15.59 = 26.07.
 DENSE_SENTENCE = (
     "Researchers evaluated elderly participants with hypertension and cardiovascular "
     "disease yesterday."
@@ -53,7 +53,9 @@ def test_words_and_sentences_are_counted():
 
 
 def test_text_shorter_than_ten_words_is_too_short_to_score():
-    report = measure("Researchers evaluated elderly participants with hypertension and diabetes.", {})
+    report = measure(
+        "Researchers evaluated elderly participants with hypertension and diabetes.", {}
+    )
     assert report.word_count == 8
     assert report.grade is None
     assert not report.is_scored
@@ -72,7 +74,12 @@ def test_empty_text_has_no_grade_and_no_counts(text):
 
 
 def test_a_line_break_ends_a_sentence():
-    bullets = "You may be able to join if you\nare 18 years old or older\nhave had the illness for a year\nlive near one of the clinics"
+    bullets = (
+        "You may be able to join if you\n"
+        "are 18 years old or older\n"
+        "have had the illness for a year\n"
+        "live near one of the clinics"
+    )
     with_stops = (
         "You may be able to join if you. are 18 years old or older. "
         "have had the illness for a year. live near one of the clinics."
@@ -84,7 +91,7 @@ def test_a_line_break_ends_a_sentence():
 
 
 def test_a_grade_below_zero_is_reported_as_zero():
-    # 12 one-syllable words in 4 sentences: 0.39 × 3 + 11.8 − 15.59 = −2.62.
+    # 12 one-syllable words in 4 sentences: 0.39 * 3 + 11.8 - 15.59 = -2.62.
     assert measure("The cat sat. The dog ran. The sun set. The bird sang.", {}).grade == 0.0
 
 
@@ -127,14 +134,20 @@ def test_unscored_text_is_not_above_target():
 
 
 def test_summary_names_grade_target_words_and_jargon():
-    hits = [JargonHit("cohort", "group", 2), JargonHit("placebo", "dummy", 1), JargonHit("efficacy", "how well", 1)]
+    hits = [
+        JargonHit("cohort", "group", 2),
+        JargonHit("placebo", "dummy", 1),
+        JargonHit("efficacy", "how well", 1),
+    ]
     report = ReadabilityReport(grade=11.2, word_count=84, sentence_count=5, jargon=hits)
     assert report.summary(8) == "Grade 11.2 (target 8 or lower) · 84 words · 3 jargon words"
     assert report.summary(8.5).startswith("Grade 11.2 (target 8.5 or lower)")
 
 
 def test_summary_uses_the_singular_for_one():
-    report = ReadabilityReport(grade=6.0, word_count=1, sentence_count=1, jargon=[JargonHit("cohort", "group", 1)])
+    report = ReadabilityReport(
+        grade=6.0, word_count=1, sentence_count=1, jargon=[JargonHit("cohort", "group", 1)]
+    )
     assert report.summary(8) == "Grade 6.0 (target 8 or lower) · 1 word · 1 jargon word"
 
 
@@ -176,7 +189,9 @@ def test_verb_forms_of_terms_ending_in_e_match():
 
 def test_multi_word_terms_match_across_spaces_hyphens_and_line_breaks():
     glossary = {"double-blind": "nobody knows", "clinical endpoint": "result"}
-    text = "A double blind study, a double-blind one, a clinical\nendpoint and clinical  endpoints."
+    text = (
+        "A double blind study, a double-blind one, a clinical\nendpoint and clinical  endpoints."
+    )
     assert terms_found(text, glossary) == {"double-blind": 2, "clinical endpoint": 2}
 
 
@@ -246,7 +261,15 @@ def test_glossary_seed_plain_words_are_given_and_differ_from_the_term(seed_terms
 
 def test_glossary_seed_has_the_issue_examples(seed_terms):
     terms = {item["term"] for item in seed_terms}
-    examples = {"antitumor", "infiltrate", "cohort", "randomized", "placebo", "efficacy", "biomarker"}
+    examples = {
+        "antitumor",
+        "infiltrate",
+        "cohort",
+        "randomized",
+        "placebo",
+        "efficacy",
+        "biomarker",
+    }
     assert examples <= terms
 
 
@@ -261,14 +284,19 @@ def test_loading_a_glossary_names_the_bad_entry(tmp_path):
     path = tmp_path / "glossary.json"
     terms = [{"term": "cohort", "plain": "group"}, {"term": "Placebo", "plain": "dummy"}]
     path.write_text(json.dumps({"about": "test", "terms": terms}), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"glossary.json, entry 2 \('Placebo'\): the term must be"):
+    with pytest.raises(
+        ValueError, match=r"glossary.json, entry 2 \('Placebo'\): the term must be"
+    ):
         load_glossary_seed(path)
 
 
 @pytest.mark.parametrize(
     "terms, problem",
     [
-        ([{"term": "cohort", "plain": "group"}, {"term": "cohort", "plain": "set"}], "appears twice"),
+        (
+            [{"term": "cohort", "plain": "group"}, {"term": "cohort", "plain": "set"}],
+            "appears twice",
+        ),
         ([{"term": "cohort", "plain": " "}], "plain words must be given"),
         ([{"term": "cohort", "plain": "Cohort"}], "differ from the term"),
     ],
