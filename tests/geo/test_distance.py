@@ -21,16 +21,19 @@ property_test = settings(max_examples=400, deadline=None)
 
 
 def destination(lat, lon, bearing_degrees, miles):
-    """The point ``miles`` from (lat, lon) along a bearing: the textbook spherical formula,
-    written independently of the module under test."""
+    """The point ``miles`` from (lat, lon) along a bearing, written independently of the module
+    under test. It turns the start's unit vector towards the bearing in 3-D, which stays exact
+    near the poles where the textbook asin formula loses precision."""
     phi, lam, theta = math.radians(lat), math.radians(lon), math.radians(bearing_degrees)
     d = miles / EARTH_RADIUS_MILES
-    phi2 = math.asin(math.sin(phi) * math.cos(d) + math.cos(phi) * math.sin(d) * math.cos(theta))
-    lam2 = lam + math.atan2(
-        math.sin(theta) * math.sin(d) * math.cos(phi), math.cos(d) - math.sin(phi) * math.sin(phi2)
+    start = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+    north = (-math.sin(phi) * math.cos(lam), -math.sin(phi) * math.sin(lam), math.cos(phi))
+    east = (-math.sin(lam), math.cos(lam), 0.0)
+    x, y, z = (
+        s * math.cos(d) + (n * math.cos(theta) + e * math.sin(theta)) * math.sin(d)
+        for s, n, e in zip(start, north, east, strict=True)
     )
-    lon2 = (math.degrees(lam2) + 540) % 360 - 180
-    return math.degrees(phi2), lon2
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
 def contains_within_rounding(box: BoundingBox, lat: float, lon: float) -> bool:
