@@ -1,0 +1,51 @@
+"""Login throttling with django-axes: after LOGIN_FAILURE_LIMIT wrong
+passwords for one username from one address, that pair is locked out for
+LOGIN_LOCKOUT_MINUTES, and during the lockout even the right password is
+refused (HTTP 429, with a page that says so and for how long).
+
+Attempts are stored in the database, so every app server behind the load
+balancer counts the same failures. Staff unlock someone early by deleting
+their row under "Access attempts" in the admin, or with
+``manage.py axes_reset_username USERNAME``.
+"""
+
+import math
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_client_username, get_cool_off
+from django.conf import settings
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """Axes' backend, for logins made through a request.
+
+    Axes needs the request (the client's address is part of the lock) and
+    raises when code authenticates without one. Outside a request (the Django
+    shell, a management command, a test calling ``authenticate()`` directly)
+    there is no client to throttle, so this lets the next backend decide as if
+    axes were not there. Every login over the web passes the request: Django's
+    login views and the admin's do.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """``AXES_LOCKOUT_CALLABLE``: the admin-styled "too many attempts" page."""
+    minutes = math.ceil(get_cool_off(request).total_seconds() / 60)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Too many failed logins",
+        "username": get_client_username(request, credentials) or "",
+        "lockout_minutes": minutes,
+    }
+    response = TemplateResponse(
+        request, "registration/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
