@@ -15,7 +15,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib import admin
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -44,7 +44,8 @@ def lockout_response(request, original_response=None, credentials=None):
         "username": get_client_username(request, credentials) or "",
         "lockout_minutes": minutes,
     }
-    response = TemplateResponse(
+    # Rendered now: axes' middleware swaps it in after templates were rendered.
+    response = render(
         request, "registration/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
     response["Retry-After"] = str(minutes * 60)
