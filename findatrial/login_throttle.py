@@ -35,6 +35,25 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def client_address(request) -> str | None:
+    """``AXES_CLIENT_IP_CALLABLE``: the address a lockout counts against.
+
+    Behind a load balancer every request comes from the balancer's address,
+    so lockouts would hit everyone trying that username. With
+    TRUSTED_PROXY_COUNT proxies in front (1 for a load balancer), the client
+    is the entry that many places from the right of X-Forwarded-For: each
+    proxy appends the address it saw, and anything further left is whatever
+    the client sent, which it can forge.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [address.strip() for address in header.split(",") if address.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """``AXES_LOCKOUT_CALLABLE``: the admin-styled "too many attempts" page."""
     minutes = math.ceil(get_cool_off(request).total_seconds() / 60)

@@ -156,6 +156,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minim
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "findatrial.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "findatrial.login_throttle.client_address"
+# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of
+# the app; 0 when clients connect to it directly.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

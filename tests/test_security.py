@@ -106,6 +106,23 @@ def test_the_lock_is_for_that_username_from_that_address_only(client, staff):
     assert log_in(client, username="joe").status_code == 302  # a colleague, same office
 
 
+def test_behind_a_load_balancer_the_lock_is_for_the_real_client(client, staff, settings):
+    """Every request arrives from the load balancer (REMOTE_ADDR); it appends
+    the client's address to X-Forwarded-For. What the client wrote there
+    itself is ignored."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = "10.0.0.1"
+    for _ in range(5):
+        client.post(reverse("admin:login"), {"username": "maria", "password": "wrong-password-123"},
+                    REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    forged = "203.0.113.9, 198.51.100.7"  # the attacker's guess, then the real address
+    for forwarded_for, status in (("203.0.113.9", 429), ("198.51.100.7", 302), (forged, 302)):
+        client.logout()
+        response = client.post(reverse("admin:login"), {"username": "maria", "password": PASSWORD},
+                                REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR=forwarded_for)
+        assert response.status_code == status, forwarded_for
+
+
 def test_after_the_cool_off_the_right_password_works(client, staff):
     for _ in range(5):
         log_in(client, password="wrong-password-123")

@@ -1,6 +1,7 @@
 """Settings come from the environment; the defaults are production's."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -235,3 +236,14 @@ def test_postgresql_gets_no_sqlite_options_and_every_connection_is_health_checke
     config = database_from_url("postgres://u:p@db.internal:5432/fat", conn_max_age=60)
     assert config.get("OPTIONS", {}) == {}
     assert config["CONN_HEALTH_CHECKS"] is True and config["CONN_MAX_AGE"] == 60
+
+
+def test_every_environment_variable_is_in_the_readme_table():
+    sources = [*(ROOT / "findatrial").glob("*.py"), ROOT / "gunicorn.conf.py"]
+    read = {
+        name for source in sources
+        for name in re.findall(r"env_(?:str|bool|int|list)\(\s*[\"'](\w+)[\"']", source.read_text())
+    }
+    documented = set(re.findall(r"^\| `(\w+)` \|", (ROOT / "README.md").read_text(), re.M))
+    assert read - documented == set()
+    assert {"DEBUG", "SECRET_KEY", "REDIS_URL", "WEB_CONCURRENCY"} <= read  # the search works
