@@ -9,12 +9,14 @@ their row under "Access attempts" in the admin, or with
 ``manage.py axes_reset_username USERNAME``.
 """
 
+import ipaddress
 import math
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.shortcuts import render
 
 
@@ -35,6 +37,13 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def _ip_address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_address(request) -> str | None:
     """``AXES_CLIENT_IP_CALLABLE``: the address a lockout counts against.
 
@@ -43,15 +52,30 @@ def client_address(request) -> str | None:
     TRUSTED_PROXY_COUNT proxies in front (1 for a load balancer), the client
     is the entry that many places from the right of X-Forwarded-For: each
     proxy appends the address it saw, and anything further left is whatever
-    the client sent, which it can forge.
+    the client sent, which it can forge. A value that is not an address (a
+    request that did not come through the proxies, a Unix socket's empty
+    REMOTE_ADDR) falls back to REMOTE_ADDR, then to none, rather than fail
+    when axes stores it.
     """
     count = settings.TRUSTED_PROXY_COUNT
     if count:
-        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        forwarded = [address.strip() for address in header.split(",") if address.strip()]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= count and (address := _ip_address(forwarded[-count])):
+            return address
+    return _ip_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_username(request, credentials=None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: the username tried, as axes would read it,
+    cut to the longest username an account can have. The admin's login form
+    passes any length to ``authenticate()``; a longer name matches no account,
+    and uncut it would not fit axes' column (a 500 on PostgreSQL)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or {}).get(field) if credentials else request.POST.get(field)
+    if username is None:
+        return None
+    user_model = get_user_model()
+    return username[: user_model._meta.get_field(user_model.USERNAME_FIELD).max_length]
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -157,6 +157,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "findatrial.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "findatrial.login_throttle.client_address"
+AXES_USERNAME_CALLABLE = "findatrial.login_throttle.client_username"
 # How many proxies (load balancer, CDN) append to X-Forwarded-For in front of
 # the app; 0 when clients connect to it directly.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -141,6 +141,22 @@ def test_a_successful_login_forgives_earlier_typos(client, staff):
         assert log_in(client, password="wrong-password-123").status_code == 200
 
 
+@pytest.mark.parametrize("username, headers", [
+    ("m" * 400, {}),  # longer than any account's, and than axes' column
+    ("maria\x00", {}),
+    ("maria", {"HTTP_USER_AGENT": "U" * 2000}),
+    ("maria", {"HTTP_X_FORWARDED_FOR": "not-an-address, also-not"}),
+    ("maria", {"REMOTE_ADDR": ""}),  # gunicorn on a Unix socket
+])
+def test_odd_login_attempts_are_refused_not_a_500(client, staff, settings, username, headers):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        response = client.post(
+            reverse("admin:login"), {"username": username, "password": "wrong-password-123"}, **headers
+        )
+        assert response.status_code in {200, 429}
+
+
 def test_code_outside_a_request_still_authenticates(staff):
     """The shell and management commands have no client address to throttle."""
     assert authenticate(username="maria", password=PASSWORD) == staff
