@@ -36,7 +36,8 @@ def env_bool(name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(
-        f"{name}={os.environ[name]!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off."
+        f"{name}={os.environ[name]!r} is not a yes/no value; "
+        "use 1/0, true/false, yes/no or on/off."
     )
 
 

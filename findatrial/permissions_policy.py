@@ -15,7 +15,8 @@ def header_value(policy: dict[str, list[str]]) -> str:
         return value if value in {"self", "*"} else f'"{value}"'
 
     return ", ".join(
-        f"{feature}=({' '.join(origin(v) for v in allowed)})" for feature, allowed in policy.items()
+        f"{feature}=({' '.join(origin(v) for v in allowed)})"
+        for feature, allowed in policy.items()
     )
 
 

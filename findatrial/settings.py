@@ -173,7 +173,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 
-
 def _admin_path() -> str:
     """Where the editorial admin lives, e.g. "editorial/". Moving it off
     /admin/ keeps most password-guessing robots away from the login page."""
@@ -211,14 +210,13 @@ def _proxy_ssl_header() -> tuple[str, str] | None:
         return None
     if len(value) != 2 or not value[0].startswith("HTTP_"):
         raise ImproperlyConfigured(
-            "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. 'HTTP_X_FORWARDED_PROTO,https'."
+            "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+            "e.g. 'HTTP_X_FORWARDED_PROTO,https'."
         )
     return value[0], value[1]
 
 
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
-# The load balancer's health check arrives over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

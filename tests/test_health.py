@@ -226,10 +226,12 @@ def test_healthz_names_the_database_when_it_is_down(client, database_down):
 
 @pytest.mark.django_db
 def test_healthz_names_the_cache_when_it_is_down(client, settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0",
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0",
+        }
+    }
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.text == "cache unavailable\n"
@@ -253,8 +255,11 @@ def test_with_redis_url_the_cache_is_a_real_redis():
     result = run_python(
         "import django; django.setup(); from django.core.cache import cache, caches; "
         "from findatrial.health import check_cache; check_cache(); "
-        "cache.set('fat-test', 'shared', 5); print(type(caches['default']).__name__, cache.get('fat-test'))",
-        DJANGO_SETTINGS_MODULE="findatrial.settings", DEBUG="1", REDIS_URL=_test_redis_url(),
+        "cache.set('fat-test', 'shared', 5); "
+        "print(type(caches['default']).__name__, cache.get('fat-test'))",
+        DJANGO_SETTINGS_MODULE="findatrial.settings",
+        DEBUG="1",
+        REDIS_URL=_test_redis_url(),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "shared"]
@@ -265,8 +270,10 @@ def test_with_redis_url_the_cache_is_a_real_redis():
 
 def _queries(client, method, path, **extra):
     """Send a request; count the queries on the primary and on the replica."""
-    with CaptureQueriesContext(connections["default"]) as primary, \
-            CaptureQueriesContext(connections["replica"]) as replica:
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
         response = getattr(client, method)(path, **extra)
     assert response.status_code < 500
     return len(primary), len(replica)
@@ -287,7 +294,9 @@ def replica_alias(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.usefixtures("replica_alias")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True, databases=["default", "replica"]
+)
 class TestReadReplica:
     """Data is committed (transaction=True) so the replica's own connection
     sees it."""
@@ -339,13 +348,21 @@ def _free_port():
 def test_gunicorn_serves_the_app_with_its_config_file(tmp_path):
     port = _free_port()
     env = {
-        "PATH": os.environ["PATH"], "DEBUG": "0", "SECRET_KEY": PRODUCTION_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
+        "PATH": os.environ["PATH"],
+        "DEBUG": "0",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "findatrial.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 20
@@ -355,7 +372,9 @@ def test_gunicorn_serves_the_app_with_its_config_file(tmp_path):
                     assert r.status == 200 and r.read() == b"ok\n"
                     break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    "gunicorn did not start"
+                )
                 time.sleep(0.2)
     finally:
         server.terminate()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -34,7 +34,9 @@ def test_deploy_check_passes_with_production_settings():
         "import sys; from django.core.management import execute_from_command_line; "
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         DJANGO_SETTINGS_MODULE="findatrial.settings",
-        DEBUG="0", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="example.org",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -45,7 +47,8 @@ def test_production_turns_on_https_only_settings():
         "import findatrial.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
         "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_PROXY_SSL_HEADER)",
-        DEBUG="0", SECRET_KEY=PRODUCTION_KEY,
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "31536000", "True", "True", "True", "None"]
@@ -70,7 +73,8 @@ def staff(db):
 
 def log_in(client, username="maria", password=PASSWORD, address="127.0.0.1"):
     return client.post(
-        reverse("admin:login"), {"username": username, "password": password},
+        reverse("admin:login"),
+        {"username": username, "password": password},
         REMOTE_ADDR=address,
     )
 
@@ -113,13 +117,21 @@ def test_behind_a_load_balancer_the_lock_is_for_the_real_client(client, staff, s
     settings.TRUSTED_PROXY_COUNT = 1
     balancer = "10.0.0.1"
     for _ in range(5):
-        client.post(reverse("admin:login"), {"username": "maria", "password": "wrong-password-123"},
-                    REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        client.post(
+            reverse("admin:login"),
+            {"username": "maria", "password": "wrong-password-123"},
+            REMOTE_ADDR=balancer,
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
     forged = "203.0.113.9, 198.51.100.7"  # the attacker's guess, then the real address
     for forwarded_for, status in (("203.0.113.9", 429), ("198.51.100.7", 302), (forged, 302)):
         client.logout()
-        response = client.post(reverse("admin:login"), {"username": "maria", "password": PASSWORD},
-                                REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR=forwarded_for)
+        response = client.post(
+            reverse("admin:login"),
+            {"username": "maria", "password": PASSWORD},
+            REMOTE_ADDR=balancer,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
         assert response.status_code == status, forwarded_for
 
 
@@ -141,18 +153,23 @@ def test_a_successful_login_forgives_earlier_typos(client, staff):
         assert log_in(client, password="wrong-password-123").status_code == 200
 
 
-@pytest.mark.parametrize("username, headers", [
-    ("m" * 400, {}),  # longer than any account's, and than axes' column
-    ("maria\x00", {}),
-    ("maria", {"HTTP_USER_AGENT": "U" * 2000}),
-    ("maria", {"HTTP_X_FORWARDED_FOR": "not-an-address, also-not"}),
-    ("maria", {"REMOTE_ADDR": ""}),  # gunicorn on a Unix socket
-])
+@pytest.mark.parametrize(
+    "username, headers",
+    [
+        ("m" * 400, {}),  # longer than any account's, and than axes' column
+        ("maria\x00", {}),
+        ("maria", {"HTTP_USER_AGENT": "U" * 2000}),
+        ("maria", {"HTTP_X_FORWARDED_FOR": "not-an-address, also-not"}),
+        ("maria", {"REMOTE_ADDR": ""}),  # gunicorn on a Unix socket
+    ],
+)
 def test_odd_login_attempts_are_refused_not_a_500(client, staff, settings, username, headers):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(5):
         response = client.post(
-            reverse("admin:login"), {"username": username, "password": "wrong-password-123"}, **headers
+            reverse("admin:login"),
+            {"username": username, "password": "wrong-password-123"},
+            **headers,
         )
         assert response.status_code in {200, 429}
 
@@ -165,8 +182,14 @@ def test_code_outside_a_request_still_authenticates(staff):
 # Browser protections -----------------------------------------------------
 
 CSP = {
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
 }
 
 
@@ -231,13 +254,17 @@ def test_a_staff_session_ends_after_thirty_idle_minutes(client, superuser):
     )
 
     # 29 idle minutes later, a request keeps the session going for 30 more.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=1)
+    )
     assert client.get(reverse("admin:index")).status_code == 200
     session.refresh_from_db()
     assert session.expire_date > timezone.now() + datetime.timedelta(minutes=29)
 
     # 30 idle minutes: logged out.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
@@ -265,7 +292,9 @@ def test_the_admin_answers_at_admin_path(client, superuser, admin_at):
     assert client.get("/editorial-desk/login/").status_code == 200
     assert client.get("/admin/login/").status_code == 404
     response = client.get("/editorial-desk/")
-    assert response.status_code == 302 and response["Location"].startswith("/editorial-desk/login/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "/editorial-desk/login/"
+    )
     client.force_login(superuser)
     assert client.get("/editorial-desk/projects/project/").status_code == 200
 
@@ -305,8 +334,15 @@ def logging_browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run", "--window-size=1280,1000"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--window-size=1280,1000",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -321,10 +357,19 @@ def test_the_browser_blocks_nothing_on_public_and_admin_pages(
 ):
     from selenium.webdriver.common.by import By
 
-    project = publish(make_project(lay_title="Checked in a browser", sites=[{
-        "institution": "Massachusetts General Hospital", "city": "Boston",
-        "state": "Massachusetts", "country": "United States",
-    }]))
+    project = publish(
+        make_project(
+            lay_title="Checked in a browser",
+            sites=[
+                {
+                    "institution": "Massachusetts General Hospital",
+                    "city": "Boston",
+                    "state": "Massachusetts",
+                    "country": "United States",
+                }
+            ],
+        )
+    )
     User.objects.create_superuser("browser-admin", "b@example.org", PASSWORD)
     browser = logging_browser
     browser.get_log("browser")  # start from an empty log
@@ -336,9 +381,11 @@ def test_the_browser_blocks_nothing_on_public_and_admin_pages(
     browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     browser.find_element(By.ID, "site-name")  # the admin index has loaded
-    for page in (reverse("admin:projects_project_changelist"),
-                 reverse("admin:projects_project_add"),
-                 reverse("admin:projects_project_change", args=[project.pk])):
+    for page in (
+        reverse("admin:projects_project_changelist"),
+        reverse("admin:projects_project_add"),
+        reverse("admin:projects_project_change", args=[project.pk]),
+    ):
         browser.get(live_server.url + page)
         browser.find_element(By.ID, "content-main")
     # The add page's scripted widgets: a calendar, an autocomplete, a new inline row.
@@ -347,7 +394,10 @@ def test_the_browser_blocks_nothing_on_public_and_admin_pages(
     browser.find_element(By.CSS_SELECTOR, ".select2-selection").click()
     browser.find_element(By.CSS_SELECTOR, ".add-row a").click()
 
-    refused = [entry["message"] for entry in browser.get_log("browser")
-               if "Content Security Policy" in entry["message"]
-               or "Permissions policy" in entry["message"]]
+    refused = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+        or "Permissions policy" in entry["message"]
+    ]
     assert refused == []

@@ -24,7 +24,10 @@ def run_python(code, **env):
     (and PATH), so nothing set in this shell leaks into the settings."""
     return subprocess.run(
         [sys.executable, "-c", code],
-        cwd=ROOT, env={"PATH": os.environ["PATH"], **env}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
     )
 
 
@@ -46,11 +49,14 @@ def test_with_nothing_set_debug_is_off_and_a_secret_key_is_required():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-@pytest.mark.parametrize("key", [
-    "django-insecure-" + "x1y2z3" * 10,  # Django's generated development keys
-    "a-short-but-varied-key-0123456789",  # under 50 characters
-    "ab" * 30,  # long but only two different characters
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "django-insecure-" + "x1y2z3" * 10,  # Django's generated development keys
+        "a-short-but-varied-key-0123456789",  # under 50 characters
+        "ab" * 30,  # long but only two different characters
+    ],
+)
 def test_production_refuses_a_development_or_weak_secret_key(key):
     result = _settings_value("s.DEBUG", DEBUG="0", SECRET_KEY=key)
     assert result.returncode != 0
@@ -59,14 +65,16 @@ def test_production_refuses_a_development_or_weak_secret_key(key):
 
 def test_environment_overrides():
     result = _settings_value(
-        "s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
-        DEBUG="false", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="findatrial.org, www.findatrial.org",
+        "s.DEBUG, s.ALLOWED_HOSTS, "
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
+        DEBUG="false",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="findatrial.org, www.findatrial.org",
         DATABASE_URL="postgres://u:p@db.internal:5432/fat",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "(False, ['findatrial.org', 'www.findatrial.org'], "
-        "'django.db.backends.postgresql', 'fat')"
+        "(False, ['findatrial.org', 'www.findatrial.org'], 'django.db.backends.postgresql', 'fat')"
     )
 
 
@@ -78,7 +86,8 @@ def test_development_settings_with_debug_on():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "(True, 'django.db.backends.sqlite3', ['localhost', '127.0.0.1', '[::1]'], False, False, 0)"
+        "(True, 'django.db.backends.sqlite3', ['localhost', '127.0.0.1', '[::1]'], "
+        "False, False, 0)"
     )
 
 
@@ -88,13 +97,20 @@ def test_a_typo_in_a_yes_no_variable_stops_the_app():
     assert "DEBUG='ture' is not a yes/no value" in result.stderr
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("SESSION_IDLE_MINUTES", "30m", "SESSION_IDLE_MINUTES='30m' is not a whole number"),
-    ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES must be at least 1"),
-    ("ADMIN_PATH", "/", "ADMIN_PATH='' must be a URL path"),
-    ("ADMIN_PATH", "a dmin", "ADMIN_PATH='a dmin' must be a URL path"),
-    ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto", "SECURE_PROXY_SSL_HEADER must be a header"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("SESSION_IDLE_MINUTES", "30m", "SESSION_IDLE_MINUTES='30m' is not a whole number"),
+        ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES must be at least 1"),
+        ("ADMIN_PATH", "/", "ADMIN_PATH='' must be a URL path"),
+        ("ADMIN_PATH", "a dmin", "ADMIN_PATH='a dmin' must be a URL path"),
+        (
+            "SECURE_PROXY_SSL_HEADER",
+            "X-Forwarded-Proto",
+            "SECURE_PROXY_SSL_HEADER must be a header",
+        ),
+    ],
+)
 def test_unusable_values_stop_the_app_with_the_variable_named(name, value, message):
     result = _settings_value("s.DEBUG", DEBUG="1", **{name: value})
     assert result.returncode != 0
@@ -124,22 +140,27 @@ def test_optional_services_from_the_environment():
         "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], "
         "s.DATABASES['replica']['NAME'], s.DATABASES['replica']['TEST'], "
         "s.SECURE_PROXY_SSL_HEADER, s.ADMIN_PATH, s.SESSION_COOKIE_AGE",
-        DEBUG="1", REDIS_URL="redis://cache.internal:6379/0",
+        DEBUG="1",
+        REDIS_URL="redis://cache.internal:6379/0",
         DATABASE_REPLICA_URL="postgres://u:p@replica.internal:5432/fat",
-        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https", ADMIN_PATH="/editorial/desk/",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        ADMIN_PATH="/editorial/desk/",
         SESSION_IDLE_MINUTES="20",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "('django.core.cache.backends.redis.RedisCache', 'redis://cache.internal:6379/0', "
-        "'fat', {'MIRROR': 'default'}, ('HTTP_X_FORWARDED_PROTO', 'https'), 'editorial/desk/', 1200)"
+        "'fat', {'MIRROR': 'default'}, ('HTTP_X_FORWARDED_PROTO', 'https'), "
+        "'editorial/desk/', 1200)"
     )
 
 
 def test_without_redis_the_cache_is_local_memory_and_there_is_no_replica():
     result = _settings_value("s.CACHES['default']['BACKEND'], sorted(s.DATABASES)", DEBUG="1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "('django.core.cache.backends.locmem.LocMemCache', ['default'])"
+    assert (
+        result.stdout.strip() == "('django.core.cache.backends.locmem.LocMemCache', ['default'])"
+    )
 
 
 # SQLite under concurrent writers -----------------------------------------
@@ -241,8 +262,11 @@ def test_postgresql_gets_no_sqlite_options_and_every_connection_is_health_checke
 def test_every_environment_variable_is_in_the_readme_table():
     sources = [*(ROOT / "findatrial").glob("*.py"), ROOT / "gunicorn.conf.py"]
     read = {
-        name for source in sources
-        for name in re.findall(r"env_(?:str|bool|int|list)\(\s*[\"'](\w+)[\"']", source.read_text())
+        name
+        for source in sources
+        for name in re.findall(
+            r"env_(?:str|bool|int|list)\(\s*[\"'](\w+)[\"']", source.read_text()
+        )
     }
     documented = set(re.findall(r"^\| `(\w+)` \|", (ROOT / "README.md").read_text(), re.M))
     assert read - documented == set()
