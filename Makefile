@@ -7,6 +7,10 @@ PORT ?= 8000
 
 .PHONY: run test setup demo bench clean
 
+# Settings default to production (DEBUG off, a real SECRET_KEY required);
+# the local commands run with development settings over plain HTTP.
+run demo test: export DEBUG = 1
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -27,4 +31,4 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

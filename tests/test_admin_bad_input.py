@@ -79,3 +79,13 @@ def test_the_admins_own_filters_still_work(logged_in):
         response = logged_in.get(CHANGELIST, query)
         assert response.status_code == 200, query
     assert logged_in.get(EVENTS, {"action__exact": "reviewed", "created_at__year": "2026"}).status_code == 200
+
+
+def test_an_out_of_range_condition_id_is_a_form_error(logged_in):
+    from projects.models import Organization
+
+    sponsor = Organization.objects.create(name="Range Sponsor")
+    url = reverse("admin:projects_project_add")
+    data = form_data(logged_in, url, **{**project_fields(sponsor), "conditions": "9223372036854775808"})
+    response = logged_in.post(url, data)
+    assert response.status_code == 200 and "conditions" in response.context["adminform"].form.errors

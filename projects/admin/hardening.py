@@ -7,6 +7,7 @@ query, and an autocomplete widget re-rendering a forged value ("abc" for a
 numeric ID) raises while drawing the form. This mixin closes each hole.
 """
 
+from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -52,6 +53,24 @@ SAFE_WIDGETS = {
 }
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses values the primary key cannot hold before querying them
+    (Django queries ``pk__in`` with them, which overflows SQLite)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            try:
+                target.run_validators(target.to_python(item))
+            except (ValidationError, TypeError, ValueError):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": item},
+                ) from None
+        return super()._check_values(value)
+
+
 class HardenedFormfieldsMixin:
     """Autocomplete widgets that ignore forged values when re-drawn (for
     model admins and inlines alike)."""
@@ -60,7 +79,10 @@ class HardenedFormfieldsMixin:
         return _harden(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return _harden(super().formfield_for_manytomany(db_field, request, **kwargs))
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if type(formfield) is forms.ModelMultipleChoiceField:
+            formfield.__class__ = SafeModelMultipleChoiceField
+        return _harden(formfield)
 
 
 class HardenedAdminMixin(HardenedFormfieldsMixin):
