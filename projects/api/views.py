@@ -15,6 +15,7 @@ from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from .. import directory
+from . import schema  # noqa: F401  (registers the OpenAPI parameters of ProjectFilter)
 from ..filters import ProjectFilter
 from ..models import Contact, Project, ProjectInvestigator, ProjectSite
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
