@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from projects import feeds
+from projects import discovery_cache, feeds
 from projects.robots import robots_txt
 from projects.sitemaps import SITEMAPS
 from projects.urls import browse_urlpatterns
@@ -19,6 +20,11 @@ feed_urlpatterns = (
     "feeds",
 )
 
+# Sitemaps are for crawlers and cost seconds at 50,000 addresses: kept an hour.
+cached_sitemap = cache_page(
+    discovery_cache.SITEMAP_SECONDS, key_prefix=discovery_cache.SITEMAP_KEY_PREFIX
+)
+
 urlpatterns = [
     path("", ProjectListView.as_view(), name="home"),
     path("projects/", include("projects.urls")),
@@ -28,11 +34,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(
-        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        "sitemap.xml", cached_sitemap(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
-        "sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
+        "sitemap-<section>.xml", cached_sitemap(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),

@@ -15,7 +15,10 @@ Rules kept here, once, for the browse pages, the sitemaps and the tests:
 - No request aggregates over the whole project table. A directory page is
   one letter (the stored, indexed ``initial`` column), paginated in name
   order; the numbers are then counted for that page's entries only, through
-  the foreign-key indexes of the link tables.
+  the foreign-key indexes of the link tables. A common condition still has
+  tens of thousands of projects, so the numbers (per entry, per letter, and
+  which letters have entries) are kept a few minutes in the cache
+  (``projects.discovery_cache``); which entries exist is always read fresh.
 """
 
 from collections.abc import Iterable
@@ -23,7 +26,9 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet
+from django.utils.functional import cached_property
 
+from . import discovery_cache
 from .choices import RESEARCHER_ROLES
 from .models import (
     INITIALS,
@@ -50,6 +55,18 @@ class Entry:
     url: str
     count: int
     note: str = ""
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the cache) instead of counting."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
 
 
 class Directory:
@@ -86,20 +103,37 @@ class Directory:
         return self.linked().filter(initial=letter)
 
     def letters_in_use(self) -> set[str]:
-        """The letters that have at least one entry, in one query of
-        ``len(INITIALS) + 1`` indexed existence checks (each stops at its
-        first entry)."""
+        """The letters that have at least one entry (cached for a few minutes)."""
+        return discovery_cache.remember(
+            discovery_cache.key(self.url_name, "letters"), self.find_letters_in_use
+        )
+
+    def find_letters_in_use(self) -> set[str]:
+        """One query of ``len(INITIALS) + 1`` indexed existence checks, each
+        stopping at its letter's first entry."""
         linked = self.linked()
+        letters = (*INITIALS, OTHER_INITIAL)
         checks = {
             f"has_{index}": Exists(linked.filter(initial=letter))
-            for index, letter in enumerate((*INITIALS, OTHER_INITIAL))
+            for index, letter in enumerate(letters)
         }
-        # Any one row carries the answers; no row at all means no entries.
-        row = self.model._default_manager.annotate(**checks).values(*checks).first()
+        # Any one row carries the answers (by primary key: no sort); no row, no entries.
+        row = self.model._default_manager.order_by("pk").annotate(**checks).values(*checks).first()
         if row is None:
             return set()
-        letters = (*INITIALS, OTHER_INITIAL)
         return {letters[index] for index in range(len(letters)) if row[f"has_{index}"]}
+
+    def letter_count(self, letter: str) -> int:
+        """How many entries ``letter`` has (cached for a few minutes)."""
+        return discovery_cache.remember(
+            discovery_cache.key(self.url_name, "letter", letter), self.of_letter(letter).count
+        )
+
+    def total(self) -> int:
+        """How many entries there are (cached for a few minutes)."""
+        return discovery_cache.remember(
+            discovery_cache.key(self.url_name, "total"), self.linked().count
+        )
 
     def counts(self, ids: Iterable[int]) -> dict[int, int]:
         """How many listed projects link to each of ``ids``; only those rows are counted."""
@@ -112,14 +146,28 @@ class Directory:
         )
         return {row[self.link_field]: row["projects"] for row in rows}
 
+    def numbers(self, ids: Iterable[int]) -> dict[int, int]:
+        """``counts(ids)``, each kept a few minutes in the cache."""
+        ids = list(ids)
+        names = {pk: discovery_cache.key(self.url_name, "projects", pk) for pk in ids}
+
+        def count(missing):
+            found = self.counts(missing)
+            return {pk: found.get(pk, 0) for pk in missing}
+
+        return discovery_cache.remember_many(names, count)
+
     def page(self, letter: str, number) -> Page:
         """One page of the entries under ``letter``, as ``Entry`` objects.
 
         Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
         """
-        page = Paginator(self.of_letter(letter), ENTRIES_PER_PAGE).page(number)
+        paginator = CountedPaginator(
+            self.of_letter(letter), ENTRIES_PER_PAGE, self.letter_count(letter)
+        )
+        page = paginator.page(number)
         objects = list(page.object_list)
-        counts = self.counts(obj.pk for obj in objects)
+        counts = self.numbers(obj.pk for obj in objects)
         page.object_list = [
             Entry(str(obj.name), obj.get_absolute_url(), counts.get(obj.pk, 0), self.note(obj))
             for obj in objects

@@ -6,11 +6,22 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from projects import editing, workflow
 from projects.models import Condition, Organization, Project, ProjectSite, Site
 
 _ids = itertools.count(20_000_001)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: numbers, pages and rate limits
+    cached by an earlier test (local memory lives as long as the process)
+    must not leak into it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ names have entries, under which letter, and how many listed projects each."""
 
 import pytest
 
-from projects import directory
+from projects import directory, discovery_cache, workflow
 from projects.models import Condition, Investigator, Organization
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +38,33 @@ def test_counts_are_of_listed_projects_and_only_for_the_rows_asked(make_project,
 
 
 def test_letters_in_use_are_those_with_a_listed_entry(make_project, publish):
-    assert directory.conditions.letters_in_use() == set()
+    assert directory.conditions.find_letters_in_use() == set()
     publish(make_project(conditions=["Asthma", "1p36 deletion"], sponsor="Zeta University"))
     make_project(conditions=["Bronchitis"], sponsor="Beta College")
-    assert directory.conditions.letters_in_use() == {"a", "#"}
-    assert directory.institutions.letters_in_use() == {"z"}
+    assert directory.conditions.find_letters_in_use() == {"a", "#"}
+    assert directory.institutions.find_letters_in_use() == {"z"}
+
+
+def test_numbers_are_kept_a_few_minutes_and_entries_are_always_fresh(
+    make_project, publish, reviewer, django_assert_num_queries
+):
+    first = publish(make_project(conditions=["Asthma"]))
+    asthma = Condition.objects.get(name="Asthma")
+    assert directory.conditions.numbers([asthma.pk]) == {asthma.pk: 1}
+    assert directory.conditions.letters_in_use() == {"a"}
+    with django_assert_num_queries(0):
+        assert directory.conditions.numbers([asthma.pk]) == {asthma.pk: 1}
+        assert directory.conditions.letters_in_use() == {"a"}
+    publish(make_project(conditions=["Asthma"]))
+    assert directory.conditions.numbers([asthma.pk]) == {asthma.pk: 1}  # until the cache expires
+    assert directory.conditions.counts([asthma.pk]) == {asthma.pk: 2}
+    workflow.withdraw(first, reviewer, "Wrong record")
+    assert directory.conditions.of_letter("a").count() == 1  # still listed by the other one
+
+
+def test_cache_keys_share_one_prefix():
+    assert discovery_cache.key("condition", "projects", 7) == "discovery:condition:projects:7"
+    assert discovery_cache.SITEMAP_KEY_PREFIX.startswith(discovery_cache.KEY_PREFIX)
 
 
 def test_a_page_of_entries_carries_names_addresses_and_numbers(make_project, publish):

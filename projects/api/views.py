@@ -9,7 +9,9 @@ queries whatever the page size: the page, its count, and one query for
 each related list (conditions, sites).
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -65,19 +67,31 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
 
 
+class ConditionPaginator(Paginator):
+    """Counts the conditions once in a few minutes (``directory.total``)."""
+
+    @cached_property
+    def count(self):
+        return directory.conditions.total()
+
+
+class ConditionPagination(Pagination):
+    django_paginator_class = ConditionPaginator
+
+
 class ConditionViewSet(viewsets.GenericViewSet):
     """Conditions that listed projects are about, A to Z, with how many
     (`project_count`) and a link to this API's list of them."""
 
     serializer_class = ConditionEntrySerializer
-    pagination_class = Pagination
+    pagination_class = ConditionPagination
 
     def get_queryset(self):
         return directory.conditions.linked()
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        counts = directory.conditions.counts(condition.pk for condition in page)
+        counts = directory.conditions.numbers(condition.pk for condition in page)
         for condition in page:
             condition.project_count = counts.get(condition.pk, 0)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
