@@ -95,13 +95,21 @@ def test_sections_are_split_at_the_protocols_limit(client, make_project, publish
     assert "http://testserver/sitemap-projects.xml?p=2" in locations
     assert len(_urls(client.get("/sitemap-projects.xml", {"p": 2}))) == 1
     assert client.get("/sitemap-projects.xml", {"p": 3}).status_code == 404
-    assert sitemaps.ADDRESSES_PER_PAGE == 50_000
+    assert sitemaps.ADDRESSES_PER_PAGE <= sitemaps.PROTOCOL_LIMIT == 50_000
 
 
 def test_the_index_reads_one_row_for_the_newest_change(client, catalogue, django_assert_max_num_queries):
     # one count per section, plus the newest project change
     with django_assert_max_num_queries(5 + 1):
         client.get("/sitemap.xml")
+
+
+def test_sitemaps_are_served_from_the_cache_for_an_hour(client, catalogue, make_project, publish,
+                                                        django_assert_num_queries):
+    first = client.get("/sitemap-projects.xml").content
+    publish(make_project(lay_title="Published since"))
+    with django_assert_num_queries(0):
+        assert client.get("/sitemap-projects.xml").content == first
 
 
 def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_to_the_sitemap(client):
