@@ -34,8 +34,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(
-        "sitemap.xml", cached_sitemap(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
+        "sitemap.xml", cached_sitemap(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap",
     ),
     path(
         "sitemap-<section>.xml", cached_sitemap(sitemap_views.sitemap), {"sitemaps": SITEMAPS},

@@ -232,7 +232,8 @@ class ResearcherDirectory(Directory):
         return Investigator.objects.select_related("organization")
 
     def note(self, investigator):
-        parts = [investigator.title, investigator.organization.name if investigator.organization else ""]
+        organization = investigator.organization
+        parts = [investigator.title, organization.name if organization else ""]
         return ", ".join(part for part in parts if part)
 
     def projects_of(self, investigator):

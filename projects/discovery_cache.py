@@ -40,7 +40,9 @@ def remember(name: str, compute: Callable, timeout: int = DIRECTORY_SECONDS):
     return value
 
 
-def remember_many(names: dict, compute: Callable[[Iterable], dict], timeout: int = DIRECTORY_SECONDS) -> dict:
+def remember_many(
+    names: dict, compute: Callable[[Iterable], dict], timeout: int = DIRECTORY_SECONDS
+) -> dict:
     """``{item: value}`` for the items of ``names`` (``{item: cache key}``), in
     one cache read; ``compute(missing_items)`` fills the rest, which are stored."""
     found = cache.get_many(list(names.values()))

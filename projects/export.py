@@ -61,7 +61,8 @@ def safe_cell(value) -> str:
 def project_row(project: Project, page_url: str) -> list[str]:
     study = project.is_registry_study
     records = presenters.official_records(project)
-    places = [f"{ps.site.institution}, {ps.site.place}" for ps in presenters.project_sites(project)]
+    sites = presenters.project_sites(project)
+    published = project.last_published_at
     return [
         project.lay_title,
         project.lay_summary,
@@ -71,15 +72,16 @@ def project_row(project: Project, page_url: str) -> list[str]:
         presenters.funding_text(project),
         project.sponsor.name,
         "; ".join(condition.name for condition in project.conditions.all()),
-        "; ".join(places),
-        presenters.age_range(project.minimum_age_months, project.maximum_age_months) if study else "",
+        "; ".join(f"{ps.site.institution}, {ps.site.place}" for ps in sites),
+        (presenters.age_range(project.minimum_age_months, project.maximum_age_months)
+         if study else ""),
         presenters.sex_text(project) if study else "",
         project.nct_id or "",
         project.nih_project_number,
         records[0].url if records else "",
         page_url,
         project.last_reviewed.isoformat() if project.last_reviewed else "",
-        timezone.localdate(project.last_published_at).isoformat() if project.last_published_at else "",
+        timezone.localdate(published).isoformat() if published else "",
     ]
 
 
@@ -109,8 +111,9 @@ def export_csv(request):
     """The listing's search as a CSV file; a query string the filters cannot read is a 400."""
     filterset = ProjectFilter(request.GET, queryset=Project.objects.listed(), request=request)
     if not filterset.is_valid():
+        fields = filterset.form.fields
         problems = [
-            f"{filterset.form.fields[name].label if name in filterset.form.fields else name}: {error}"
+            f"{fields[name].label if name in fields else name}: {error}"
             for name, errors in filterset.errors.items()
             for error in errors
         ]

@@ -104,6 +104,7 @@ class _Links:
 
 def _study(project: Project, links: _Links) -> dict:
     status = STUDY_STATUSES.get(project.research_status)
+    status = f"{SCHEMA_ORG}/{status}" if status else str(project.get_research_status_display())
     return {
         "@type": STUDY_TYPES[project.study_type],
         "identifier": [_property("NCT ID", project.nct_id, project.clinicaltrials_url)],
@@ -113,7 +114,7 @@ def _study(project: Project, links: _Links) -> dict:
         },
         "sameAs": project.clinicaltrials_url,
         "sponsor": _organization(project.sponsor, links),
-        "status": f"{SCHEMA_ORG}/{status}" if status else str(project.get_research_status_display()),
+        "status": status,
         "healthCondition": [_condition(c, links) for c in project.conditions.all()],
         "studyLocation": [_place("AdministrativeArea", ps.site) for ps in project_sites(project)],
         "funding": [

@@ -17,10 +17,19 @@ browse_urlpatterns = (
         path("conditions/", browse.ConditionIndexView.as_view(), name="conditions"),
         path("conditions/<slug:slug>/", browse.ConditionDetailView.as_view(), name="condition"),
         path("institutions/", browse.InstitutionIndexView.as_view(), name="institutions"),
-        path("institutions/<slug:slug>/", browse.InstitutionDetailView.as_view(), name="institution"),
+        path(
+            "institutions/<slug:slug>/", browse.InstitutionDetailView.as_view(),
+            name="institution",
+        ),
         path("researchers/", browse.ResearcherIndexView.as_view(), name="researchers"),
-        path("researchers/<int:pk>-<slug:slug>/", browse.ResearcherDetailView.as_view(), name="researcher"),
-        path("researchers/<int:pk>/", browse.ResearcherDetailView.as_view(), name="researcher_by_id"),
+        path(
+            "researchers/<int:pk>-<slug:slug>/", browse.ResearcherDetailView.as_view(),
+            name="researcher",
+        ),
+        path(
+            "researchers/<int:pk>/", browse.ResearcherDetailView.as_view(),
+            name="researcher_by_id",
+        ),
     ],
     "browse",
 )

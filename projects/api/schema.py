@@ -97,9 +97,11 @@ class FilterSetParameters(DjangoFilterExtension):
             return False
 
     def _value_type(self, filter_field):
-        if isinstance(filter_field, (filters.ModelChoiceFilter, filters.ModelMultipleChoiceFilter)):
+        model_filters = (filters.ModelChoiceFilter, filters.ModelMultipleChoiceFilter)
+        if isinstance(filter_field, model_filters):
             # A row named by ``to_field_name`` (a slug) or else by its primary key.
-            return OpenApiTypes.STR if filter_field.extra.get("to_field_name") else OpenApiTypes.INT
+            by_name = filter_field.extra.get("to_field_name")
+            return OpenApiTypes.STR if by_name else OpenApiTypes.INT
         for field_class, value_type in FORM_FIELD_TYPES:
             if issubclass(filter_field.field_class, field_class):
                 return value_type

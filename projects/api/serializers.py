@@ -87,7 +87,9 @@ class AgesSerializer(serializers.Serializer):
 
 
 class IdentifiersSerializer(serializers.Serializer):
-    nct_id = serializers.CharField(allow_null=True, help_text="ClinicalTrials.gov ID, e.g. NCT04567890.")
+    nct_id = serializers.CharField(
+        allow_null=True, help_text="ClinicalTrials.gov ID, e.g. NCT04567890."
+    )
     nih_project_number = serializers.CharField(allow_blank=True)
     nih_application_id = serializers.IntegerField(allow_null=True)
 
@@ -113,7 +115,9 @@ class ContactSerializer(serializers.Serializer):
     role = CodedField(ContactRole)
     phone = serializers.CharField()
     email = serializers.EmailField()
-    site = serializers.SerializerMethodField(help_text="Institution and city; null for the study's central contact.")
+    site = serializers.SerializerMethodField(
+        help_text="Institution and city; null for the study's central contact."
+    )
 
     def get_site(self, contact) -> str | None:
         if contact.site is None:
@@ -134,10 +138,14 @@ class ProjectSerializer(serializers.Serializer):
         FundingMechanism, source="funding_mechanism",
         help_text="NIH funding type for lab research, phase for a study.",
     )
-    sponsor = SponsorSerializer(help_text="Lead sponsor, or the institution that holds the NIH grant.")
+    sponsor = SponsorSerializer(
+        help_text="Lead sponsor, or the institution that holds the NIH grant."
+    )
     conditions = ConditionSerializer(many=True)
     locations = LocationSerializer(many=True, source="project_sites")
-    recruiting = serializers.BooleanField(source="is_recruiting", help_text="Enrolling people now.")
+    recruiting = serializers.BooleanField(
+        source="is_recruiting", help_text="Enrolling people now."
+    )
     ages = serializers.SerializerMethodField(help_text="Studies only; null for lab research.")
     sex = CodedField(SexEligibility, source="sex_eligibility", help_text="Studies only.")
     identifiers = IdentifiersSerializer(source="*")

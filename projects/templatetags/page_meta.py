@@ -46,7 +46,11 @@ def project_json_ld(context, project) -> str:
     block it, because a browser never runs a data block.
     """
     request = context["request"]
-    data = structured_data.for_project(project, request.build_absolute_uri(project.get_absolute_url()), request.build_absolute_uri("/"))
+    data = structured_data.for_project(
+        project,
+        url=request.build_absolute_uri(project.get_absolute_url()),
+        site_url=request.build_absolute_uri("/"),
+    )
     return mark_safe(
         f'<script type="application/ld+json">{structured_data.to_script_json(data)}</script>'
     )
