@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from projects import editing, workflow
 from .browser_support import start_browser
@@ -20,6 +21,16 @@ def browser():
     driver = start_browser()
     yield driver
     driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: numbers, pages and rate limits
+    cached by an earlier test (local memory lives as long as the process)
+    must not leak into it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@
 - ``glossary``: jargon and its plain wording
 """
 
-from .base import NamedSlugModel, unique_slug
+from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug
 from .conditions import Condition
 from .glossary import GlossaryTerm
 from .people import Contact, Investigator
@@ -27,6 +27,8 @@ from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
 
 __all__ = [
+    "INITIALS",
+    "OTHER_INITIAL",
     "NCT_ID_PATTERN",
     "Condition",
     "Contact",
