@@ -100,6 +100,9 @@ def pages() -> list[tuple[str, str]]:
         ("deep page (100)", f"{listing}?page=100"),
         ("deep page, filtered", f"{listing}?status=completed&page=100"),
         ("detail page", detail.get_absolute_url()),
+        ("API: projects", "/api/v1/projects/"),
+        ("API: projects, search + filter", "/api/v1/projects/?q=cancer&recruiting=on"),
+        ("feed: RSS", "/feeds/projects.rss"),
         (f"detail page, trial with {big.n if hasattr(big, 'n') else '?'} sites", big.get_absolute_url()),
     ]
     if "near" in ProjectFilter.base_filters:

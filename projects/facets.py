@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 
 from . import cache
@@ -123,7 +123,8 @@ def load_menu() -> Menu:
             f'ORDER BY "count" DESC, "key" LIMIT {int(limit)}) AS top_{kind}'
         )
         params.append(kind)
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses the database router: ask it (a read replica may serve this).
+    with connections[Facet.objects.all().db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     entries: dict[str, list[Choice]] = {}

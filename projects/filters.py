@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db import connection
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
@@ -533,7 +533,8 @@ def exists_each(querysets: list[QuerySet]) -> list[bool]:
         sql, query_params = queryset.query.sql_with_params()
         parts.append(f"EXISTS ({sql})")
         params.extend(query_params)
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses the database router: ask it (a read replica may serve this).
+    with connections[querysets[0].db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return [bool(value) for value in cursor.fetchone()]
 

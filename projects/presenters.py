@@ -171,8 +171,11 @@ def describe_sites(count: int, countries: int, first_place: str, first_country: 
 
 
 def card_location(project: Project) -> str:
-    """``location_summary`` for a listing card, from ``listing.cards``' summary."""
-    summary = project.site_summary
+    """``location_summary`` for a listing card, from ``listing.cards``' summary
+    (other lists of cards, which prefetch the sites, get ``location_summary``)."""
+    summary = getattr(project, "site_summary", None)
+    if summary is None:
+        return location_summary(project)
     place = ", ".join(p for p in (summary.city, summary.state, summary.country) if p)
     return describe_sites(summary.count, summary.countries, place, summary.country)
 

@@ -3,7 +3,7 @@ simple fallback on SQLite, and correction of misspelled words on both.
 
 PostgreSQL: each row's ``search_vector`` weighs the plain-language title
 and the condition names (A) above the summary (B) and the official title
-(C). A trigger keeps it current (migration 0007_scale_search) and a
+(C). A trigger keeps it current (migration 0011_scale_search) and a
 partial GIN index over listed rows finds matches. The text is read with
 ``websearch_to_tsquery('english')``: every word must match, plurals and
 other inflections match ("tumors" finds "tumor"), "quoted phrases" and

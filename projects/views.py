@@ -27,8 +27,11 @@ class ProjectListView(TemplateView):
     template_name = "projects/project_list.html"
     paginate_by = 10
 
+    def get_queryset(self):
+        return Project.objects.listed()
+
     def get(self, request, *args, **kwargs):
-        filterset = ProjectFilter(request.GET, queryset=Project.objects.listed(), request=request)
+        filterset = ProjectFilter(request.GET, queryset=self.get_queryset(), request=request)
         number, page_error = _page_number(request.GET.get("page"))
         valid = filterset.is_valid() and not page_error
         context = self.get_context_data(
@@ -39,7 +42,7 @@ class ProjectListView(TemplateView):
             result = listing.page(filterset, number, self.paginate_by)
             active = filterset.active()
             context.update(
-                page=result, object_list=result.items, active_filters=[
+                page=result, page_obj=result, object_list=result.items, active_filters=[
                     (name, filterset.filters[name].label, shown, _without(request.GET, name))
                     for name, shown in active if name != "q"  # the heading names the search
                 ],

@@ -11,7 +11,7 @@
 - ``search``: the narrow search index of listed projects (PostgreSQL)
 """
 
-from .base import NamedSlugModel, unique_slug
+from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug
 from .conditions import Condition
 from .facets import Facet, FacetKind, ProjectFacets
 from .glossary import GlossaryTerm
@@ -27,12 +27,14 @@ from .project import (
     ProjectSite,
     add_months,
 )
-from .review import ReviewEvent
+from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
 from .search import ProjectSearch
 
 __all__ = [
     "LISTED",
+    "INITIALS",
+    "OTHER_INITIAL",
     "NCT_ID_PATTERN",
     "Condition",
     "Contact",
@@ -51,6 +53,7 @@ __all__ = [
     "ProjectSearch",
     "ProjectSite",
     "ReviewEvent",
+    "ReviewReminder",
     "Site",
     "add_months",
     "unique_slug",

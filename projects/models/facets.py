@@ -54,7 +54,7 @@ class Facet(models.Model):
             models.Index(fields=["kind", "label"], name="facet_label"),
         ]
         # The vocabulary's trigram index (misspellings) is PostgreSQL-only:
-        # migration 0007_scale_search creates it.
+        # migration 0011_scale_search creates it.
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.label} ({self.count})"

@@ -275,7 +275,7 @@ class Project(models.Model):
     # Search (PostgreSQL keeps the vector current with a trigger) ----------
     search_conditions = models.TextField(blank=True, editable=False)
     #: Weighted lay title and conditions (A), lay summary (B) and official
-    #: title (C), written by the trigger that migration 0007_scale_search
+    #: title (C), written by the trigger that migration 0011_scale_search
     #: creates on PostgreSQL (``projects.search`` reads it); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -427,7 +427,7 @@ class Project(models.Model):
             # The public listing's orders (projects.filters.SORTS), over listed
             # rows only: a page of any order is a short walk of one index.
             # The search vector's GIN index is PostgreSQL-only; migration
-            # 0007_scale_search creates it with the trigger.
+            # 0011_scale_search creates it with the trigger.
             models.Index(
                 fields=["recruitment_rank", "-last_reviewed", "-id"],
                 name="listed_recruiting_first", condition=LISTED,
@@ -448,6 +448,11 @@ class Project(models.Model):
             # "Is this project listed?" for many IDs at once (the sites near a
             # place), answered from the index alone.
             models.Index(fields=["id"], name="listed_id", condition=LISTED),
+            # The feeds: the newest changes to listed pages first (projects.feeds).
+            models.Index(
+                fields=["-last_published_at", "-id"], name="listed_last_published",
+                condition=Q(is_live=True, archived_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -4,7 +4,7 @@ Ranking a common word ("cancer") reads thousands of search vectors; on the
 wide project row each one costs a page read. This table keeps only what a
 ranked search orders by (the recruiting-first rank, the review date, the
 weighted vector), about ten rows to a page. On PostgreSQL a trigger on the
-project table (migration 0007_scale_search) writes it from the row itself
+project table (migration 0011_scale_search) writes it from the row itself
 whenever a project is inserted or updated, keeping exactly the listed
 projects (``ProjectQuerySet.listed``); ``projects.facets`` adds each row's
 places and conditions (``facet_keys``). SQLite
@@ -36,7 +36,7 @@ class ProjectSearch(models.Model):
                 fields=["recruitment_rank", "-last_reviewed", "-project"], name="search_entry_order"
             ),
         ]
-        # The vector's GIN index is PostgreSQL-only: migration 0007_scale_search.
+        # The vector's GIN index is PostgreSQL-only: migration 0011_scale_search.
 
     def __str__(self):
         return f"Search entry of project {self.project_id}"

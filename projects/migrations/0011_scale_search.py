@@ -108,7 +108,7 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0007_scale_listing")]
+    dependencies = [("projects", "0010_scale_listing")]
 
     operations = [
         TrigramExtension(),

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0006_group_permissions_for_new_records'),
+        ('projects', '0009_discovery_browse_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
