@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "findatrial.settings")
+os.environ.setdefault("DEBUG", "1")  # a development tool: development settings
 
 import django  # noqa: E402
 
