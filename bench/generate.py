@@ -73,79 +73,220 @@ if not SHARED.exists():
     SHARED = Path("/work/shared/data")
 
 US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
     "PR": "Puerto Rico",
 }
 #: (city, region, country, latitude, longitude, weight): where registry
 #: studies run outside the US.
 ABROAD = [
-    ("Toronto", "Ontario", "Canada", 43.65, -79.38, 8), ("Montreal", "Quebec", "Canada", 45.50, -73.57, 6),
-    ("Vancouver", "British Columbia", "Canada", 49.28, -123.12, 4), ("Calgary", "Alberta", "Canada", 51.05, -114.07, 2),
-    ("London", "England", "United Kingdom", 51.51, -0.13, 8), ("Manchester", "England", "United Kingdom", 53.48, -2.24, 3),
-    ("Glasgow", "Scotland", "United Kingdom", 55.86, -4.25, 2), ("Paris", "Île-de-France", "France", 48.86, 2.35, 7),
-    ("Lyon", "Auvergne-Rhône-Alpes", "France", 45.76, 4.84, 3), ("Berlin", "Berlin", "Germany", 52.52, 13.40, 5),
-    ("Munich", "Bavaria", "Germany", 48.14, 11.58, 4), ("Heidelberg", "Baden-Württemberg", "Germany", 49.40, 8.67, 3),
-    ("Madrid", "Community of Madrid", "Spain", 40.42, -3.70, 5), ("Barcelona", "Catalonia", "Spain", 41.39, 2.17, 5),
-    ("Milan", "Lombardy", "Italy", 45.46, 9.19, 4), ("Rome", "Lazio", "Italy", 41.90, 12.50, 3),
-    ("Amsterdam", "North Holland", "Netherlands", 52.37, 4.90, 3), ("Leuven", "Flemish Brabant", "Belgium", 50.88, 4.70, 3),
-    ("Copenhagen", "Capital Region", "Denmark", 55.68, 12.57, 2), ("Stockholm", "Stockholm County", "Sweden", 59.33, 18.07, 2),
-    ("Warsaw", "Masovian", "Poland", 52.23, 21.01, 3), ("Prague", "Prague", "Czechia", 50.08, 14.44, 2),
-    ("Beijing", "Beijing", "China", 39.90, 116.40, 7), ("Shanghai", "Shanghai", "China", 31.23, 121.47, 7),
-    ("Guangzhou", "Guangdong", "China", 23.13, 113.26, 4), ("Seoul", "Seoul", "Korea, Republic of", 37.57, 126.98, 5),
-    ("Tokyo", "Tokyo", "Japan", 35.68, 139.69, 5), ("Osaka", "Osaka", "Japan", 34.69, 135.50, 2),
-    ("Sydney", "New South Wales", "Australia", -33.87, 151.21, 4), ("Melbourne", "Victoria", "Australia", -37.81, 144.96, 4),
-    ("São Paulo", "São Paulo", "Brazil", -23.55, -46.63, 3), ("Buenos Aires", "Buenos Aires", "Argentina", -34.60, -58.38, 2),
-    ("Mexico City", "Ciudad de México", "Mexico", 19.43, -99.13, 2), ("Tel Aviv", "Tel Aviv", "Israel", 32.09, 34.78, 3),
-    ("Cairo", "Cairo Governorate", "Egypt", 30.04, 31.24, 2), ("Istanbul", "Istanbul", "Turkey", 41.01, 28.98, 2),
-    ("Mumbai", "Maharashtra", "India", 19.08, 72.88, 2), ("Taipei", "Taipei", "Taiwan", 25.03, 121.57, 2),
-    ("Singapore", "", "Singapore", 1.35, 103.82, 2), ("Johannesburg", "Gauteng", "South Africa", -26.20, 28.05, 2),
+    ("Toronto", "Ontario", "Canada", 43.65, -79.38, 8),
+    ("Montreal", "Quebec", "Canada", 45.50, -73.57, 6),
+    ("Vancouver", "British Columbia", "Canada", 49.28, -123.12, 4),
+    ("Calgary", "Alberta", "Canada", 51.05, -114.07, 2),
+    ("London", "England", "United Kingdom", 51.51, -0.13, 8),
+    ("Manchester", "England", "United Kingdom", 53.48, -2.24, 3),
+    ("Glasgow", "Scotland", "United Kingdom", 55.86, -4.25, 2),
+    ("Paris", "Île-de-France", "France", 48.86, 2.35, 7),
+    ("Lyon", "Auvergne-Rhône-Alpes", "France", 45.76, 4.84, 3),
+    ("Berlin", "Berlin", "Germany", 52.52, 13.40, 5),
+    ("Munich", "Bavaria", "Germany", 48.14, 11.58, 4),
+    ("Heidelberg", "Baden-Württemberg", "Germany", 49.40, 8.67, 3),
+    ("Madrid", "Community of Madrid", "Spain", 40.42, -3.70, 5),
+    ("Barcelona", "Catalonia", "Spain", 41.39, 2.17, 5),
+    ("Milan", "Lombardy", "Italy", 45.46, 9.19, 4),
+    ("Rome", "Lazio", "Italy", 41.90, 12.50, 3),
+    ("Amsterdam", "North Holland", "Netherlands", 52.37, 4.90, 3),
+    ("Leuven", "Flemish Brabant", "Belgium", 50.88, 4.70, 3),
+    ("Copenhagen", "Capital Region", "Denmark", 55.68, 12.57, 2),
+    ("Stockholm", "Stockholm County", "Sweden", 59.33, 18.07, 2),
+    ("Warsaw", "Masovian", "Poland", 52.23, 21.01, 3),
+    ("Prague", "Prague", "Czechia", 50.08, 14.44, 2),
+    ("Beijing", "Beijing", "China", 39.90, 116.40, 7),
+    ("Shanghai", "Shanghai", "China", 31.23, 121.47, 7),
+    ("Guangzhou", "Guangdong", "China", 23.13, 113.26, 4),
+    ("Seoul", "Seoul", "Korea, Republic of", 37.57, 126.98, 5),
+    ("Tokyo", "Tokyo", "Japan", 35.68, 139.69, 5),
+    ("Osaka", "Osaka", "Japan", 34.69, 135.50, 2),
+    ("Sydney", "New South Wales", "Australia", -33.87, 151.21, 4),
+    ("Melbourne", "Victoria", "Australia", -37.81, 144.96, 4),
+    ("São Paulo", "São Paulo", "Brazil", -23.55, -46.63, 3),
+    ("Buenos Aires", "Buenos Aires", "Argentina", -34.60, -58.38, 2),
+    ("Mexico City", "Ciudad de México", "Mexico", 19.43, -99.13, 2),
+    ("Tel Aviv", "Tel Aviv", "Israel", 32.09, 34.78, 3),
+    ("Cairo", "Cairo Governorate", "Egypt", 30.04, 31.24, 2),
+    ("Istanbul", "Istanbul", "Turkey", 41.01, 28.98, 2),
+    ("Mumbai", "Maharashtra", "India", 19.08, 72.88, 2),
+    ("Taipei", "Taipei", "Taiwan", 25.03, 121.57, 2),
+    ("Singapore", "", "Singapore", 1.35, 103.82, 2),
+    ("Johannesburg", "Gauteng", "South Africa", -26.20, 28.05, 2),
 ]
 #: A few of the biggest research cities, weighted up (as real site counts are).
 HUBS = {
-    ("Boston", "MA"): 40, ("New York", "NY"): 45, ("Philadelphia", "PA"): 25, ("Houston", "TX"): 30,
-    ("Los Angeles", "CA"): 25, ("Chicago", "IL"): 25, ("Baltimore", "MD"): 20, ("Seattle", "WA"): 18,
-    ("San Francisco", "CA"): 18, ("Nashville", "TN"): 14, ("Pittsburgh", "PA"): 14,
-    ("Ann Arbor", "MI"): 12, ("Rochester", "MN"): 14, ("Durham", "NC"): 12, ("Atlanta", "GA"): 14,
-    ("Saint Louis", "MO"): 12, ("Cleveland", "OH"): 14, ("Bethesda", "MD"): 10, ("Dallas", "TX"): 14,
-    ("San Diego", "CA"): 12, ("Denver", "CO"): 10, ("Miami", "FL"): 12, ("Salt Lake City", "UT"): 8,
-    ("Columbus", "OH"): 8, ("Minneapolis", "MN"): 8, ("Portland", "OR"): 8, ("New Haven", "CT"): 8,
-    ("Birmingham", "AL"): 7, ("Aurora", "CO"): 6, ("Stanford", "CA"): 8, ("Madison", "WI"): 7,
-    ("Iowa City", "IA"): 5, ("Chapel Hill", "NC"): 8, ("Charlottesville", "VA"): 5,
+    ("Boston", "MA"): 40,
+    ("New York", "NY"): 45,
+    ("Philadelphia", "PA"): 25,
+    ("Houston", "TX"): 30,
+    ("Los Angeles", "CA"): 25,
+    ("Chicago", "IL"): 25,
+    ("Baltimore", "MD"): 20,
+    ("Seattle", "WA"): 18,
+    ("San Francisco", "CA"): 18,
+    ("Nashville", "TN"): 14,
+    ("Pittsburgh", "PA"): 14,
+    ("Ann Arbor", "MI"): 12,
+    ("Rochester", "MN"): 14,
+    ("Durham", "NC"): 12,
+    ("Atlanta", "GA"): 14,
+    ("Saint Louis", "MO"): 12,
+    ("Cleveland", "OH"): 14,
+    ("Bethesda", "MD"): 10,
+    ("Dallas", "TX"): 14,
+    ("San Diego", "CA"): 12,
+    ("Denver", "CO"): 10,
+    ("Miami", "FL"): 12,
+    ("Salt Lake City", "UT"): 8,
+    ("Columbus", "OH"): 8,
+    ("Minneapolis", "MN"): 8,
+    ("Portland", "OR"): 8,
+    ("New Haven", "CT"): 8,
+    ("Birmingham", "AL"): 7,
+    ("Aurora", "CO"): 6,
+    ("Stanford", "CA"): 8,
+    ("Madison", "WI"): 7,
+    ("Iowa City", "IA"): 5,
+    ("Chapel Hill", "NC"): 8,
+    ("Charlottesville", "VA"): 5,
 }
 INSTITUTION_PATTERNS = [
-    "{city} General Hospital", "{city} Medical Center", "University of {state} Medical Center",
-    "{city} Children's Hospital", "{city} Cancer Center", "{saint} Hospital of {city}",
-    "{city} Veterans Affairs Medical Center", "{state} University Health", "{city} Clinical Research",
-    "{city} Memorial Hospital", "{saint} Medical Center", "{city} Regional Medical Center",
-    "{state} Oncology Associates", "{city} Heart Institute", "{city} Neurology Research Center",
+    "{city} General Hospital",
+    "{city} Medical Center",
+    "University of {state} Medical Center",
+    "{city} Children's Hospital",
+    "{city} Cancer Center",
+    "{saint} Hospital of {city}",
+    "{city} Veterans Affairs Medical Center",
+    "{state} University Health",
+    "{city} Clinical Research",
+    "{city} Memorial Hospital",
+    "{saint} Medical Center",
+    "{city} Regional Medical Center",
+    "{state} Oncology Associates",
+    "{city} Heart Institute",
+    "{city} Neurology Research Center",
 ]
-SAINTS = ["St. Mary's", "St. Luke's", "St. Joseph's", "Mercy", "Providence", "Good Samaritan",
-          "Baptist", "Methodist", "Presbyterian", "Sacred Heart", "St. Vincent's", "Beth Israel"]
-COMPANY_PARTS = ["Northwind", "Bluestem", "Cedar", "Aurora", "Meridian", "Harbor", "Summit",
-                 "Keystone", "Lumen", "Vireo", "Helix", "Orchid", "Granite", "Tidewater", "Sable",
-                 "Quarry", "Juniper", "Alder", "Beacon", "Corvid", "Delta", "Ember", "Fable"]
-COMPANY_KINDS = ["Therapeutics", "Pharmaceuticals", "Biosciences", "Oncology", "Bio",
-                 "Medical", "Genomics", "Health"]
-FIRST_NAMES = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William "
-               "Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Wei Priya Hiroshi "
-               "Ana Carlos Fatima Olga Ahmed Mei Raj Sofia Lucas Amara Yuki Ines Kwame Lena Omar "
-               "Nadia Diego Elena Tomas Aisha Kenji Maya Noah Zoe Ravi Chen Hana").split()
-LAST_NAMES = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
-              "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson "
-              "White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright "
-              "Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell "
-              "Mitchell Carter Roberts Chen Wang Patel Kim Singh Kumar Okafor Silva Cohen Novak "
-              "Schmidt Rossi Tanaka Sato Haddad Mendes Larsen Fischer Moreau Ivanova").split()
+SAINTS = [
+    "St. Mary's",
+    "St. Luke's",
+    "St. Joseph's",
+    "Mercy",
+    "Providence",
+    "Good Samaritan",
+    "Baptist",
+    "Methodist",
+    "Presbyterian",
+    "Sacred Heart",
+    "St. Vincent's",
+    "Beth Israel",
+]
+COMPANY_PARTS = [
+    "Northwind",
+    "Bluestem",
+    "Cedar",
+    "Aurora",
+    "Meridian",
+    "Harbor",
+    "Summit",
+    "Keystone",
+    "Lumen",
+    "Vireo",
+    "Helix",
+    "Orchid",
+    "Granite",
+    "Tidewater",
+    "Sable",
+    "Quarry",
+    "Juniper",
+    "Alder",
+    "Beacon",
+    "Corvid",
+    "Delta",
+    "Ember",
+    "Fable",
+]
+COMPANY_KINDS = [
+    "Therapeutics",
+    "Pharmaceuticals",
+    "Biosciences",
+    "Oncology",
+    "Bio",
+    "Medical",
+    "Genomics",
+    "Health",
+]
+FIRST_NAMES = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William "
+    "Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Wei Priya Hiroshi "
+    "Ana Carlos Fatima Olga Ahmed Mei Raj Sofia Lucas Amara Yuki Ines Kwame Lena Omar "
+    "Nadia Diego Elena Tomas Aisha Kenji Maya Noah Zoe Ravi Chen Hana"
+).split()
+LAST_NAMES = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
+    "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson "
+    "White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright "
+    "Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell "
+    "Mitchell Carter Roberts Chen Wang Patel Kim Singh Kumar Okafor Silva Cohen Novak "
+    "Schmidt Rossi Tanaka Sato Haddad Mendes Larsen Fischer Moreau Ivanova"
+).split()
 BASE_CONDITIONS = (
     "Breast cancer|Lung cancer|Prostate cancer|Colorectal cancer|Pancreatic cancer|Ovarian cancer|"
     "Melanoma|Leukemia|Lymphoma|Multiple myeloma|Glioblastoma|Bladder cancer|Kidney cancer|"
@@ -169,18 +310,53 @@ BASE_CONDITIONS = (
     "Liver transplant|Graft versus host disease|Food allergy|Eczema|Acne|Dental caries|"
     "Periodontitis|Myocardial infarction|Peripheral artery disease|Venous thromboembolism"
 ).split("|")
-MODIFIERS = ["Metastatic", "Recurrent", "Early-stage", "Advanced", "Pediatric", "Refractory",
-             "Stage III", "Stage IV", "Triple-negative", "Newly diagnosed", "Severe", "Mild"]
-PLAIN_VERBS = ["Testing", "Studying", "Understanding", "Improving", "Preventing", "Treating",
-               "Tracking", "Comparing", "Measuring", "Reducing"]
-PLAIN_TOPICS = ["a new medicine for", "exercise for people with", "a blood test to detect",
-                "how the immune system responds to", "a digital coaching program for",
-                "genes that raise the risk of", "a shorter treatment for", "sleep and",
-                "brain imaging in", "a vaccine against", "nutrition and", "early signs of",
-                "a combination therapy for", "quality of life with", "telehealth care for"]
+MODIFIERS = [
+    "Metastatic",
+    "Recurrent",
+    "Early-stage",
+    "Advanced",
+    "Pediatric",
+    "Refractory",
+    "Stage III",
+    "Stage IV",
+    "Triple-negative",
+    "Newly diagnosed",
+    "Severe",
+    "Mild",
+]
+PLAIN_VERBS = [
+    "Testing",
+    "Studying",
+    "Understanding",
+    "Improving",
+    "Preventing",
+    "Treating",
+    "Tracking",
+    "Comparing",
+    "Measuring",
+    "Reducing",
+]
+PLAIN_TOPICS = [
+    "a new medicine for",
+    "exercise for people with",
+    "a blood test to detect",
+    "how the immune system responds to",
+    "a digital coaching program for",
+    "genes that raise the risk of",
+    "a shorter treatment for",
+    "sleep and",
+    "brain imaging in",
+    "a vaccine against",
+    "nutrition and",
+    "early signs of",
+    "a combination therapy for",
+    "quality of life with",
+    "telehealth care for",
+]
 SUMMARY_SENTENCES = [
     "This {kind} looks at {topic} {condition}.",
-    "Researchers want to learn whether {topic} {condition} can help people live longer and feel better.",
+    "Researchers want to learn whether {topic} {condition} can help people live longer "
+    "and feel better.",
     "People taking part have regular visits, blood tests and questionnaires over {months} months.",
     "The team compares the new approach with the usual care that doctors give today.",
     "Findings may help doctors choose the right treatment sooner and avoid side effects.",
@@ -241,7 +417,9 @@ class Generator:
             row.slug = _unique(row.slug, slugs)
         created = Condition.objects.bulk_create(rows)
         # Popularity: cancers and the common chronic diseases first, a long tail after.
-        self.condition_weights = _cumulative([1 / (rank + 3) ** 1.1 for rank in range(len(created))])
+        self.condition_weights = _cumulative(
+            [1 / (rank + 3) ** 1.1 for rank in range(len(created))]
+        )
         return created
 
     def _cities(self) -> list[tuple]:
@@ -256,8 +434,17 @@ class Generator:
         for (city, state), zips in by_city.items():
             weight = len(zips) ** 1.6 * HUBS.get((city, state), 1)
             first = zips[0]
-            cities.append((city, US_STATES[state], "United States", first["zip_code"],
-                           float(first["lat"]), float(first["long"]), weight))
+            cities.append(
+                (
+                    city,
+                    US_STATES[state],
+                    "United States",
+                    first["zip_code"],
+                    float(first["lat"]),
+                    float(first["long"]),
+                    weight,
+                )
+            )
         cities.sort(key=lambda c: -c[-1])
         return cities[:3000]
 
@@ -267,15 +454,22 @@ class Generator:
         rows, keys = [], set()
         while len(rows) < count:
             if self.rng.random() < 0.18:
-                city, state, country, lat, lng, _w = self.rng.choices(ABROAD, cum_weights=abroad_weights)[0]
+                city, state, country, lat, lng, _w = self.rng.choices(
+                    ABROAD, cum_weights=abroad_weights
+                )[0]
                 zip_code = ""
             else:
-                city, state, country, zip_code, lat, lng, _w = self.rng.choices(cities, cum_weights=weights)[0]
+                city, state, country, zip_code, lat, lng, _w = self.rng.choices(
+                    cities, cum_weights=weights
+                )[0]
             pattern = self.rng.choice(INSTITUTION_PATTERNS)
-            institution = pattern.format(city=city, state=state or country,
-                                         saint=self.rng.choice(SAINTS))
+            institution = pattern.format(
+                city=city, state=state or country, saint=self.rng.choice(SAINTS)
+            )
             if self.rng.random() < 0.5:
-                institution += f" {self.rng.choice(['North', 'East', 'West', 'South', 'Campus', 'Clinic'])}"
+                institution += (
+                    f" {self.rng.choice(['North', 'East', 'West', 'South', 'Campus', 'Clinic'])}"
+                )
             key = Site.key_for(institution, city, state, country)
             number = 2
             while key in keys:  # big cities have many clinics of one kind
@@ -284,12 +478,19 @@ class Generator:
                 if key not in keys:
                     institution = numbered
             keys.add(key)
-            rows.append(Site(
-                institution=institution, city=city, state=state, zip_code=zip_code,
-                country=country, latitude=round(lat + self.rng.uniform(-0.05, 0.05), 5),
-                longitude=round(lng + self.rng.uniform(-0.05, 0.05), 5),
-                coordinates_source="registry", match_key=key,
-            ))
+            rows.append(
+                Site(
+                    institution=institution,
+                    city=city,
+                    state=state,
+                    zip_code=zip_code,
+                    country=country,
+                    latitude=round(lat + self.rng.uniform(-0.05, 0.05), 5),
+                    longitude=round(lng + self.rng.uniform(-0.05, 0.05), 5),
+                    coordinates_source="registry",
+                    match_key=key,
+                )
+            )
         created = Site.objects.bulk_create(rows, batch_size=5000)
         self.us_sites = [s for s in created if s.country == "United States"]
         return created
@@ -298,23 +499,41 @@ class Generator:
         rows, keys, slugs = [], set(), set()
         weights = _cumulative([c[-1] for c in cities])
         while len(rows) < count:
-            city, state, _country, zip_code, _lat, _lng, _w = self.rng.choices(cities, cum_weights=weights)[0]
+            city, state, _country, zip_code, _lat, _lng, _w = self.rng.choices(
+                cities, cum_weights=weights
+            )[0]
             roll = self.rng.random()
             if roll < 0.35:
-                name = f"{self.rng.choice(COMPANY_PARTS)} {self.rng.choice(COMPANY_PARTS)} {self.rng.choice(COMPANY_KINDS)}"
+                first, second = self.rng.choice(COMPANY_PARTS), self.rng.choice(COMPANY_PARTS)
+                name = f"{first} {second} {self.rng.choice(COMPANY_KINDS)}"
             elif roll < 0.6:
-                name = self.rng.choice([f"University of {state}", f"{state} State University",
-                                        f"{city} University", f"{city} Institute of Technology"])
+                name = self.rng.choice(
+                    [
+                        f"University of {state}",
+                        f"{state} State University",
+                        f"{city} University",
+                        f"{city} Institute of Technology",
+                    ]
+                )
             else:
                 name = self.rng.choice(INSTITUTION_PATTERNS).format(
-                    city=city, state=state, saint=self.rng.choice(SAINTS))
+                    city=city, state=state, saint=self.rng.choice(SAINTS)
+                )
             key = Organization.key_for(name, city)
             if key in keys:
                 continue
             keys.add(key)
-            rows.append(Organization(name=name, slug=_unique(slugify(name)[:70], slugs), city=city,
-                                     state=state, zip_code=zip_code, country="United States",
-                                     match_key=key))
+            rows.append(
+                Organization(
+                    name=name,
+                    slug=_unique(slugify(name)[:70], slugs),
+                    city=city,
+                    state=state,
+                    zip_code=zip_code,
+                    country="United States",
+                    match_key=key,
+                )
+            )
         created = Organization.objects.bulk_create(rows, batch_size=5000)
         self.sponsor_weights = _cumulative([1 / (rank + 5) for rank in range(len(created))])
         return created
@@ -323,15 +542,31 @@ class Generator:
         rows, keys = [], set()
         while len(rows) < count:
             org = self.rng.choice(self.organizations)
-            name = (f"{self.rng.choice(FIRST_NAMES)} {chr(65 + self.rng.randrange(26))}. "
-                    f"{self.rng.choice(LAST_NAMES)}, {self.rng.choice(['MD', 'PhD', 'MD, PhD', 'DO', 'MPH'])}")
+            name = (
+                f"{self.rng.choice(FIRST_NAMES)} {chr(65 + self.rng.randrange(26))}. "
+                f"{self.rng.choice(LAST_NAMES)}, "
+                f"{self.rng.choice(['MD', 'PhD', 'MD, PhD', 'DO', 'MPH'])}"
+            )
             key = Investigator.key_for(name, org.pk)
             if key in keys:
                 continue
             keys.add(key)
-            rows.append(Investigator(name=name, organization=org, match_key=key,
-                                     title=self.rng.choice(["Professor of Medicine", "Assistant Professor",
-                                                            "Associate Professor", "Staff Physician", ""])))
+            rows.append(
+                Investigator(
+                    name=name,
+                    organization=org,
+                    match_key=key,
+                    title=self.rng.choice(
+                        [
+                            "Professor of Medicine",
+                            "Assistant Professor",
+                            "Associate Professor",
+                            "Staff Physician",
+                            "",
+                        ]
+                    ),
+                )
+            )
         return Investigator.objects.bulk_create(rows, batch_size=5000)
 
     # Projects ------------------------------------------------------------
@@ -352,25 +587,55 @@ class Generator:
             through = Project.conditions.through
             for project, (sites, people, chosen) in zip(created, extras):
                 for order, site in enumerate(sites):
-                    links.append(ProjectSite(project=project, site=site, order=order,
-                                             recruitment_status=project.research_status
-                                             if project.study_type != StudyType.NIH_RESEARCH else ""))
+                    links.append(
+                        ProjectSite(
+                            project=project,
+                            site=site,
+                            order=order,
+                            recruitment_status=project.research_status
+                            if project.study_type != StudyType.NIH_RESEARCH
+                            else "",
+                        )
+                    )
                 for order, person in enumerate(people):
-                    role = InvestigatorRole.CONTACT_PI if order == 0 else rng.choice(
-                        [InvestigatorRole.CO_INVESTIGATOR, InvestigatorRole.SUB_INVESTIGATOR,
-                         InvestigatorRole.PRINCIPAL_INVESTIGATOR])
-                    roles.append(ProjectInvestigator(project=project, investigator=person,
-                                                     role=role, order=order))
+                    role = (
+                        InvestigatorRole.CONTACT_PI
+                        if order == 0
+                        else rng.choice(
+                            [
+                                InvestigatorRole.CO_INVESTIGATOR,
+                                InvestigatorRole.SUB_INVESTIGATOR,
+                                InvestigatorRole.PRINCIPAL_INVESTIGATOR,
+                            ]
+                        )
+                    )
+                    roles.append(
+                        ProjectInvestigator(
+                            project=project, investigator=person, role=role, order=order
+                        )
+                    )
                 for condition in chosen:
                     conditions.append(through(project_id=project.pk, condition_id=condition.pk))
                 if project.study_type != StudyType.NIH_RESEARCH:
-                    contacts.append(Contact(project=project, name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                                            role=ContactRole.CENTRAL, phone=f"617-555-{rng.randrange(10000):04d}",
-                                            email=f"study{project.pk}@example.org"))
+                    contacts.append(
+                        Contact(
+                            project=project,
+                            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                            role=ContactRole.CENTRAL,
+                            phone=f"617-555-{rng.randrange(10000):04d}",
+                            email=f"study{project.pk}@example.org",
+                        )
+                    )
                     for site in sites[:3]:
-                        contacts.append(Contact(project=project, site=site, role=ContactRole.SITE,
-                                                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                                                phone=f"212-555-{rng.randrange(10000):04d}"))
+                        contacts.append(
+                            Contact(
+                                project=project,
+                                site=site,
+                                role=ContactRole.SITE,
+                                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                                phone=f"212-555-{rng.randrange(10000):04d}",
+                            )
+                        )
             ProjectSite.objects.bulk_create(links, batch_size=10000)
             ProjectInvestigator.objects.bulk_create(roles, batch_size=10000)
             Contact.objects.bulk_create(contacts, batch_size=10000)
@@ -379,7 +644,13 @@ class Generator:
 
     def _project(self, i: int, today: datetime.date, now) -> tuple[Project, tuple]:
         rng = self.rng
-        chosen = _distinct(rng.choices(self.conditions, cum_weights=self.condition_weights, k=rng.choice([1, 1, 1, 2, 2, 3, 5])))
+        chosen = _distinct(
+            rng.choices(
+                self.conditions,
+                cum_weights=self.condition_weights,
+                k=rng.choice([1, 1, 1, 2, 2, 3, 5]),
+            )
+        )
         condition = chosen[0].name
         lab = rng.random() < 0.5
         sponsor = rng.choices(self.organizations, cum_weights=self.sponsor_weights)[0]
@@ -387,74 +658,138 @@ class Generator:
         reviewed = today - datetime.timedelta(days=rng.randrange(1, 700))
         first_published = reviewed - datetime.timedelta(days=rng.randrange(0, 400))
         plain_title = f"{rng.choice(PLAIN_VERBS)} {rng.choice(PLAIN_TOPICS)} {condition.lower()}"
-        summary = " ".join(
-            s.format(kind="project" if lab else "study", topic=rng.choice(PLAIN_TOPICS),
-                     condition=condition.lower(), months=rng.choice([6, 12, 18, 24, 36]))
-            for s in rng.sample(SUMMARY_SENTENCES, 4)
-        ) + " " + " ".join(rng.sample(self.terms, 6))
+        summary = (
+            " ".join(
+                s.format(
+                    kind="project" if lab else "study",
+                    topic=rng.choice(PLAIN_TOPICS),
+                    condition=condition.lower(),
+                    months=rng.choice([6, 12, 18, 24, 36]),
+                )
+                for s in rng.sample(SUMMARY_SENTENCES, 4)
+            )
+            + " "
+            + " ".join(rng.sample(self.terms, 6))
+        )
         official = rng.choice(self.titles)
         if rng.random() < 0.5:
             official = f"{official} in {condition}"
         fields = dict(
-            lay_title=plain_title[:200], lay_summary=summary, official_title=official[:1000],
+            lay_title=plain_title[:200],
+            lay_summary=summary,
+            official_title=official[:1000],
             research_focus="What the research studies, in plain words. " + summary[:300],
             good_fit=f"People with {condition.lower()} may one day benefit.",
-            source_summary=rng.choice(self.abstracts), sponsor=sponsor,
+            source_summary=rng.choice(self.abstracts),
+            sponsor=sponsor,
             search_conditions=" ".join(sorted(c.name for c in chosen)),
             start_date=today - datetime.timedelta(days=rng.randrange(100, 2500)),
         )
-        fields["end_date"] = fields["start_date"] + datetime.timedelta(days=rng.randrange(365, 2500))
+        fields["end_date"] = fields["start_date"] + datetime.timedelta(
+            days=rng.randrange(365, 2500)
+        )
         if published:
             fields.update(
-                status=Status.PUBLISHED, is_live=True, last_reviewed=reviewed,
-                first_published_at=datetime.datetime.combine(first_published, datetime.time(12), tzinfo=datetime.UTC),
+                status=Status.PUBLISHED,
+                is_live=True,
+                last_reviewed=reviewed,
+                first_published_at=datetime.datetime.combine(
+                    first_published, datetime.time(12), tzinfo=datetime.UTC
+                ),
                 last_published_at=now,
             )
             if rng.random() < 0.02:
                 fields["archived_at"] = now
         else:
-            fields["status"] = rng.choice([Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED])
+            fields["status"] = rng.choice(
+                [Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED]
+            )
         if lab:
             mechanism = rng.choice(NIH_MECHANISMS)
             fields.update(
-                study_type=StudyType.NIH_RESEARCH, nih_application_id=10_000_000 + i,
+                study_type=StudyType.NIH_RESEARCH,
+                nih_application_id=10_000_000 + i,
                 nih_project_number=f"5R01CA{100000 + i}-0{rng.randrange(1, 6)}",
-                funding_mechanism=mechanism, activity_code="R01",
-                research_status=rng.choices([ResearchStatus.ACTIVE, ResearchStatus.COMPLETED], [7, 3])[0],
-                fiscal_year=rng.choice([2023, 2024, 2025, 2026]), funding_institute="National Cancer Institute",
+                funding_mechanism=mechanism,
+                activity_code="R01",
+                research_status=rng.choices(
+                    [ResearchStatus.ACTIVE, ResearchStatus.COMPLETED], [7, 3]
+                )[0],
+                fiscal_year=rng.choice([2023, 2024, 2025, 2026]),
+                funding_institute="National Cancer Institute",
             )
             sites = [self._home_site(sponsor)]
             people = _distinct(rng.sample(self.people, rng.choice([1, 1, 2, 3])))
         else:
             study_type = rng.choices(
-                [StudyType.CLINICAL_TRIAL, StudyType.OBSERVATIONAL, StudyType.EXPANDED_ACCESS], [70, 27, 3])[0]
+                [StudyType.CLINICAL_TRIAL, StudyType.OBSERVATIONAL, StudyType.EXPANDED_ACCESS],
+                [70, 27, 3],
+            )[0]
             if study_type == StudyType.EXPANDED_ACCESS:
                 status = rng.choice([ResearchStatus.AVAILABLE, ResearchStatus.NO_LONGER_AVAILABLE])
             else:
                 status = rng.choices(
-                    [ResearchStatus.RECRUITING, ResearchStatus.NOT_YET_RECRUITING,
-                     ResearchStatus.ENROLLING_BY_INVITATION, ResearchStatus.ACTIVE_NOT_RECRUITING,
-                     ResearchStatus.COMPLETED, ResearchStatus.TERMINATED, ResearchStatus.WITHDRAWN,
-                     ResearchStatus.UNKNOWN, ResearchStatus.SUSPENDED],
-                    [25, 5, 2, 15, 38, 5, 2, 7, 1])[0]
-            minimum = rng.choices([None, 0, 6, 12 * 12, 18 * 12, 18 * 12, 40 * 12, 65 * 12], [5, 3, 2, 6, 40, 20, 5, 4])[0]
-            maximum = rng.choices([None, 17 * 12, 65 * 12, 75 * 12, 80 * 12], [50, 10, 20, 12, 8])[0]
+                    [
+                        ResearchStatus.RECRUITING,
+                        ResearchStatus.NOT_YET_RECRUITING,
+                        ResearchStatus.ENROLLING_BY_INVITATION,
+                        ResearchStatus.ACTIVE_NOT_RECRUITING,
+                        ResearchStatus.COMPLETED,
+                        ResearchStatus.TERMINATED,
+                        ResearchStatus.WITHDRAWN,
+                        ResearchStatus.UNKNOWN,
+                        ResearchStatus.SUSPENDED,
+                    ],
+                    [25, 5, 2, 15, 38, 5, 2, 7, 1],
+                )[0]
+            minimum = rng.choices(
+                [None, 0, 6, 12 * 12, 18 * 12, 18 * 12, 40 * 12, 65 * 12],
+                [5, 3, 2, 6, 40, 20, 5, 4],
+            )[0]
+            maximum = rng.choices([None, 17 * 12, 65 * 12, 75 * 12, 80 * 12], [50, 10, 20, 12, 8])[
+                0
+            ]
             if minimum is not None and maximum is not None and maximum < minimum:
                 maximum = None
             fields.update(
-                study_type=study_type, nct_id=f"NCT{10_000_000 + i:08d}",
-                funding_mechanism=rng.choice(["phase_1", "phase_2", "phase_2", "phase_3", "phase_na", "early_phase_1", "phase_1_2", "phase_4"]),
-                research_status=status, sex_eligibility=rng.choices(["all", "female", "male"], [85, 10, 5])[0],
-                minimum_age_months=minimum, maximum_age_months=maximum,
-                healthy_volunteers=rng.random() < 0.2, enrollment=rng.randrange(10, 3000),
-                enrollment_type="estimated", brief_title=plain_title[:500],
-                eligibility_criteria="Inclusion Criteria:\n\n* " + "\n* ".join(rng.sample(self.terms, 12)) * 3,
+                study_type=study_type,
+                nct_id=f"NCT{10_000_000 + i:08d}",
+                funding_mechanism=rng.choice(
+                    [
+                        "phase_1",
+                        "phase_2",
+                        "phase_2",
+                        "phase_3",
+                        "phase_na",
+                        "early_phase_1",
+                        "phase_1_2",
+                        "phase_4",
+                    ]
+                ),
+                research_status=status,
+                sex_eligibility=rng.choices(["all", "female", "male"], [85, 10, 5])[0],
+                minimum_age_months=minimum,
+                maximum_age_months=maximum,
+                healthy_volunteers=rng.random() < 0.2,
+                enrollment=rng.randrange(10, 3000),
+                enrollment_type="estimated",
+                brief_title=plain_title[:500],
+                eligibility_criteria="Inclusion Criteria:\n\n* "
+                + "\n* ".join(rng.sample(self.terms, 12)) * 3,
             )
-            count = 1 if rng.random() < 0.25 else min(400, max(2, int(rng.lognormvariate(math.log(10), 1.1))))
-            sites = _distinct(rng.sample(self.sites, count) if count > 1 else [rng.choice(self.us_sites)])
+            count = (
+                1
+                if rng.random() < 0.25
+                else min(400, max(2, int(rng.lognormvariate(math.log(10), 1.1))))
+            )
+            sites = _distinct(
+                rng.sample(self.sites, count) if count > 1 else [rng.choice(self.us_sites)]
+            )
             people = _distinct(rng.sample(self.people, rng.choice([1, 2, 3, 4])))
         identifier = fields.get("nct_id") or f"nih-{fields['nih_application_id']}"
-        project = Project(slug=f"{slugify(plain_title)[:90]}-{identifier.lower()}", version=1, **fields)
+        project = Project(
+            slug=f"{slugify(plain_title)[:90]}-{identifier.lower()}", version=1, **fields
+        )
         return project, (sites, people, chosen)
 
     def _home_site(self, sponsor: Organization) -> Site:

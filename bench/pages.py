@@ -61,16 +61,25 @@ from projects.models import FacetKind, Project  # noqa: E402
 def pages() -> list[tuple[str, str]]:
     """(name, URL) of every page measured, with values taken from the data."""
     menu = facets.load_menu()
-    top = {kind: menu.choices(kind)[0].key for kind in (FacetKind.CONDITION, FacetKind.SPONSOR, FacetKind.STATE)}
+    top = {
+        kind: menu.choices(kind)[0].key
+        for kind in (FacetKind.CONDITION, FacetKind.SPONSOR, FacetKind.STATE)
+    }
     rare = Project.objects.listed().filter(conditions__slug="phelan-mcdermid-syndrome").exists()
-    trials = Project.objects.listed().filter(study_type="clinical_trial").annotate(
-        n=Count("project_sites")).order_by("pk")
+    trials = (
+        Project.objects.listed()
+        .filter(study_type="clinical_trial")
+        .annotate(n=Count("project_sites"))
+        .order_by("pk")
+    )
     # A typical trial page (the median trial has about 8 sites) and a big one.
     detail = trials.filter(n__gte=6, n__lte=10).first() or Project.objects.listed().first()
     big = trials.filter(n__gte=100).first() or detail
     # A real word of the most common condition, misspelled (a letter dropped).
     word = next(
-        w.lower() for c in menu.choices(FacetKind.CONDITION) for w in c.label.split()
+        w.lower()
+        for c in menu.choices(FacetKind.CONDITION)
+        for w in c.label.split()
         if w.isalpha() and len(w) >= 7
     )
     misspelled = word[:2] + word[3:]
@@ -105,12 +114,18 @@ def pages() -> list[tuple[str, str]]:
         ("API: projects", "/api/v1/projects/"),
         ("API: projects, search + filter", "/api/v1/projects/?q=cancer&recruiting=on"),
         ("feed: RSS", "/feeds/projects.rss"),
-        (f"detail page, trial with {big.n if hasattr(big, 'n') else '?'} sites", big.get_absolute_url()),
+        (
+            f"detail page, trial with {big.n if hasattr(big, 'n') else '?'} sites",
+            big.get_absolute_url(),
+        ),
     ]
     if "near" in ProjectFilter.base_filters:
         found[13:13] = [
             ("place: near 02114, 25 miles", f"{listing}?near=02114&radius=25"),
-            ("place + search + recruiting", f"{listing}?q=cancer&near=02114&radius=50&recruiting=on"),
+            (
+                "place + search + recruiting",
+                f"{listing}?q=cancer&near=02114&radius=50&recruiting=on",
+            ),
         ]
     return found
 
@@ -135,8 +150,18 @@ def measure(runs: int) -> list[tuple]:
             size, status = len(response.content), response.status_code
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        rows.append((name, url, status, statistics.median(times), p95, statistics.median(cpu),
-                     queries, size / 1024))
+        rows.append(
+            (
+                name,
+                url,
+                status,
+                statistics.median(times),
+                p95,
+                statistics.median(cpu),
+                queries,
+                size / 1024,
+            )
+        )
     return rows
 
 
@@ -147,13 +172,29 @@ def throughput(seconds: int, detail_url: str) -> list[tuple[str, float]]:
     port = 8765
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "findatrial.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--env", f"DJANGO_SETTINGS_MODULE={env['DJANGO_SETTINGS_MODULE']}"],
-        cwd=ROOT, env=env,
+        [
+            gunicorn,
+            "findatrial.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--env",
+            f"DJANGO_SETTINGS_MODULE={env['DJANGO_SETTINGS_MODULE']}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    targets = [("listing", "/projects/"), ("detail page", detail_url),
-               ("static file", static("css/site.css"))]
+    targets = [
+        ("listing", "/projects/"),
+        ("detail page", detail_url),
+        ("static file", static("css/site.css")),
+    ]
     try:
         for _ in range(100):
             try:
@@ -167,7 +208,9 @@ def throughput(seconds: int, detail_url: str) -> list[tuple[str, float]]:
                 urllib.request.urlopen(base + path, timeout=5).read()
             out = subprocess.run(
                 ["wrk", "-t2", "-c16", f"-d{seconds}s", base + path],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             results.append((name, float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))))
         return results
@@ -183,18 +226,23 @@ def main() -> None:
     parser.add_argument("--wrk-seconds", type=int, default=10)
     args = parser.parse_args()
     # DEBUG off serves hashed static files from the manifest: build it.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+    )
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     total = Project.objects.count()
     listed = Project.objects.listed().count()
-    print(f"{connection.vendor}, {total:,} projects ({listed:,} listed), "
-          f"{args.runs} runs per page, caches cleared before each request\n")
+    print(
+        f"{connection.vendor}, {total:,} projects ({listed:,} listed), "
+        f"{args.runs} runs per page, caches cleared before each request\n"
+    )
     rows = measure(args.runs)
     print("| page | status | p50 ms | p95 ms | Django CPU p50 ms | SQL queries | HTML KB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, _url, status, p50, p95, cpu, queries, size in rows:
-        print(f"| {name} | {status} | {p50:.1f} | {p95:.1f} | {cpu:.1f} | {queries} | {size:.1f} |")
+        print(
+            f"| {name} | {status} | {p50:.1f} | {p95:.1f} | {cpu:.1f} | {queries} | {size:.1f} |"
+        )
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     if args.wrk:
         detail_url = next(url for name, url, *_ in rows if name == "detail page")

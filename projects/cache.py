@@ -127,7 +127,9 @@ def cache_public_page(view: Callable) -> Callable:
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             page = CachedPage(
-                current, response.content, response["Content-Type"],
+                current,
+                response.content,
+                response["Content-Type"],
                 '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest(),
                 time.time(),
             )
@@ -145,7 +147,10 @@ def _respond(request: HttpRequest, page: CachedPage) -> HttpResponse:
     response.headers["ETag"] = page.etag
     response.headers["Last-Modified"] = http_date(page.last_modified)
     patch_cache_control(
-        response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE,
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE,
         must_revalidate=True,
     )
     return response

@@ -38,15 +38,32 @@ from .models import Facet, FacetKind, Project, ProjectFacets, ProjectSearch, Pro
 TOP = {FacetKind.CONDITION: 40, FacetKind.STATE: 60, FacetKind.SPONSOR: 40}
 #: Facets listed in full: short, bounded lists.
 WHOLE = (
-    FacetKind.ALL, FacetKind.COUNTRY, FacetKind.STUDY_TYPE, FacetKind.FUNDING, FacetKind.STATUS,
-    FacetKind.SEX, FacetKind.HEALTHY,
+    FacetKind.ALL,
+    FacetKind.COUNTRY,
+    FacetKind.STUDY_TYPE,
+    FacetKind.FUNDING,
+    FacetKind.STATUS,
+    FacetKind.SEX,
+    FacetKind.HEALTHY,
 )
 #: Project fields whose change can change its facets.
-FACET_FIELDS = frozenset({
-    "is_live", "archived_at", "sponsor", "sponsor_id", "study_type", "funding_mechanism",
-    "research_status", "sex_eligibility", "healthy_volunteers", "lay_title", "lay_summary",
-    "official_title", "search_conditions",
-})
+FACET_FIELDS = frozenset(
+    {
+        "is_live",
+        "archived_at",
+        "sponsor",
+        "sponsor_id",
+        "study_type",
+        "funding_mechanism",
+        "research_status",
+        "sex_eligibility",
+        "healthy_volunteers",
+        "lay_title",
+        "lay_summary",
+        "official_title",
+        "search_conditions",
+    }
+)
 CHOICE_LABELS = {
     FacetKind.STUDY_TYPE: dict(StudyType.choices),
     FacetKind.FUNDING: dict(FundingMechanism.choices),
@@ -72,6 +89,7 @@ def words(text: str) -> set[str]:
 
 
 # Reading -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -155,13 +173,16 @@ def lookup(wanted: dict[str, str]) -> dict[str, Choice]:
 
 # Keeping the counts ----------------------------------------------------------
 
+
 def refresh(project_ids: Iterable[int]) -> None:
     """Bring the counts up to date for these projects, whatever changed."""
     ids = sorted({pk for pk in project_ids if pk is not None})
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+        chunk = ids[start : start + _CHUNK]
         with transaction.atomic():
-            rows = {row.project_id: row for row in ProjectFacets.objects.filter(project_id__in=chunk)}
+            rows = {
+                row.project_id: row for row in ProjectFacets.objects.filter(project_id__in=chunk)
+            }
             previous = {pk: set(row.keys) for pk, row in rows.items()}
             current, labels, summaries = _contributions(chunk)
             if not previous and not current:
@@ -176,11 +197,14 @@ def refresh(project_ids: Iterable[int]) -> None:
             if gone:
                 ProjectFacets.objects.filter(project_id__in=gone).delete()
             changed = [
-                _entry(pk, keys, summaries[pk]) for pk, keys in current.items()
+                _entry(pk, keys, summaries[pk])
+                for pk, keys in current.items()
                 if keys != previous.get(pk) or summaries[pk] != _summary(rows.get(pk))
             ]
             ProjectFacets.objects.bulk_create(
-                changed, update_conflicts=True, unique_fields=["project"],
+                changed,
+                update_conflicts=True,
+                unique_fields=["project"],
                 update_fields=["keys", *SUMMARY_FIELDS],
             )
             _index_places(current)
@@ -210,7 +234,7 @@ def rebuild() -> int:
         labels: Labels = {}
         ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), _CHUNK):
-            current, chunk_labels, summaries = _contributions(ids[start:start + _CHUNK])
+            current, chunk_labels, summaries = _contributions(ids[start : start + _CHUNK])
             labels.update(chunk_labels)
             for keys in current.values():
                 totals.update(keys)
@@ -221,8 +245,13 @@ def rebuild() -> int:
             _index_places(current)
         Facet.objects.bulk_create(
             [
-                Facet(kind=kind, key=key, label=labels[joined][0][:255], count=count,
-                      record_id=labels[joined][1])
+                Facet(
+                    kind=kind,
+                    key=key,
+                    label=labels[joined][0][:255],
+                    count=count,
+                    record_id=labels[joined][1],
+                )
                 for joined, count in totals.items()
                 for kind, key in [_split(joined)]
             ],
@@ -250,12 +279,37 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[in
             current[pk].add(joined)
             labels[joined] = (label, record_id)
 
-    rows = Project.objects.listed().filter(pk__in=ids).values_list(
-        "pk", "sponsor_id", "sponsor__slug", "sponsor__name", "study_type", "funding_mechanism",
-        "research_status", "sex_eligibility", "healthy_volunteers",
-        "lay_title", "lay_summary", "official_title", "search_conditions",
+    rows = (
+        Project.objects.listed()
+        .filter(pk__in=ids)
+        .values_list(
+            "pk",
+            "sponsor_id",
+            "sponsor__slug",
+            "sponsor__name",
+            "study_type",
+            "funding_mechanism",
+            "research_status",
+            "sex_eligibility",
+            "healthy_volunteers",
+            "lay_title",
+            "lay_summary",
+            "official_title",
+            "search_conditions",
+        )
     )
-    for pk, sponsor_id, sponsor_slug, sponsor, study_type, funding, status, sex, healthy, *texts in rows:
+    for (
+        pk,
+        sponsor_id,
+        sponsor_slug,
+        sponsor,
+        study_type,
+        funding,
+        status,
+        sex,
+        healthy,
+        *texts,
+    ) in rows:
         current[pk] = set()
         add(pk, FacetKind.ALL, "*", "")
         add(pk, FacetKind.SPONSOR, sponsor_slug, sponsor, sponsor_id)
@@ -263,7 +317,8 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[in
         if healthy:
             add(pk, FacetKind.HEALTHY, "yes", "yes")
         for kind, code in (
-            (FacetKind.STUDY_TYPE, study_type), (FacetKind.FUNDING, funding),
+            (FacetKind.STUDY_TYPE, study_type),
+            (FacetKind.FUNDING, funding),
             (FacetKind.STATUS, status),
         ):
             add(pk, kind, code, str(CHOICE_LABELS[kind].get(code, code)))
@@ -277,9 +332,11 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[in
     )
     for pk, condition_id, slug, name in conditions:
         add(pk, FacetKind.CONDITION, slug, name, condition_id)
-    places = ProjectSite.objects.filter(project_id__in=listed).order_by(
-        "project_id", "order", "pk"
-    ).values_list("project_id", "site__city", "site__state", "site__country")
+    places = (
+        ProjectSite.objects.filter(project_id__in=listed)
+        .order_by("project_id", "order", "pk")
+        .values_list("project_id", "site__city", "site__state", "site__country")
+    )
     sites: dict[int, list[tuple]] = {}
     for pk, city, state, country in places:
         sites.setdefault(pk, []).append((city, state, country))
@@ -330,7 +387,7 @@ def _apply(delta: Counter, labels: Labels) -> None:
     decreases = sorted((k, d) for k, d in delta.items() if d < 0)
     table = connection.ops.quote_name(Facet._meta.db_table)
     for start in range(0, len(increases), 500):
-        batch = increases[start:start + 500]
+        batch = increases[start : start + 500]
         values, params = [], []
         for joined, amount in batch:
             kind, key = _split(joined)

@@ -68,7 +68,9 @@ SEARCH_INDEX_ORDERINGS = {
 RARE_SHARE = 0.05
 #: Filters a ranked search checks on the search index's rows (facet keys).
 ON_SEARCH_INDEX = {
-    "condition": FacetKind.CONDITION, "country": FacetKind.COUNTRY, "state": FacetKind.STATE,
+    "condition": FacetKind.CONDITION,
+    "country": FacetKind.COUNTRY,
+    "state": FacetKind.STATE,
 }
 #: Miles from the place a visitor gives, when they choose no distance.
 DEFAULT_RADIUS = 25
@@ -181,9 +183,9 @@ class ProjectFilterForm(forms.Form):
             if kind in found:
                 cleaned[name] = found[kind]
             else:
-                self.add_error(name, _("No published project has “%(value)s”.") % {
-                    "value": wanted[kind]
-                })
+                self.add_error(
+                    name, _("No published project has “%(value)s”.") % {"value": wanted[kind]}
+                )
         return cleaned
 
 
@@ -203,67 +205,103 @@ def _checkbox(label):
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), max_length=200,
+        method="filter_search",
+        label=_("Search"),
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. breast cancer")}),
     )
     as_typed = django_filters.BooleanFilter(
-        method="filter_nothing", label=_("Search only for the words as typed"),
+        method="filter_nothing",
+        label=_("Search only for the words as typed"),
         widget=forms.HiddenInput,
     )
     # Can I take part? (studies that enrol people)
     recruiting = _checkbox(_("Recruiting now"))
     age = WholeNumberFilter(
-        method="filter_age", label=_("My age (years)"), min_value=0, max_value=MAX_AGE_YEARS,
+        method="filter_age",
+        label=_("My age (years)"),
+        min_value=0,
+        max_value=MAX_AGE_YEARS,
         widget=forms.NumberInput(attrs={"min": 0, "max": MAX_AGE_YEARS, "inputmode": "numeric"}),
     )
     sex = django_filters.ChoiceFilter(
-        method="filter_sex", choices=SEX_CHOICES, label=_("Open to"), empty_label=_("Any sex"),
+        method="filter_sex",
+        choices=SEX_CHOICES,
+        label=_("Open to"),
+        empty_label=_("Any sex"),
         widget=StaticSelect,
     )
     healthy = _checkbox(_("Accepts healthy volunteers"))
     near = PlaceFilter(
-        method="filter_place", label=_("Near (ZIP code or city, state)"), max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. 02114 or Boston, MA"),
-                                      "autocomplete": "postal-code"}),
+        method="filter_place",
+        label=_("Near (ZIP code or city, state)"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. 02114 or Boston, MA"), "autocomplete": "postal-code"}
+        ),
     )
     radius = django_filters.ChoiceFilter(
-        method="filter_nothing", label=_("Within"),
+        method="filter_nothing",
+        label=_("Within"),
         choices=[(miles, _("%(miles)d miles") % {"miles": miles}) for miles in RADIUS_CHOICES],
-        empty_label=_("%(miles)d miles") % {"miles": DEFAULT_RADIUS}, widget=StaticSelect,
+        empty_label=_("%(miles)d miles") % {"miles": DEFAULT_RADIUS},
+        widget=StaticSelect,
     )
     # Narrow the results
     condition = FacetFilter(
-        kind=FacetKind.CONDITION, method="filter_condition", label=_("Condition"),
-        widget=forms.TextInput(attrs={"list": "condition-options", "placeholder": _("Any condition")}),
+        kind=FacetKind.CONDITION,
+        method="filter_condition",
+        label=_("Condition"),
+        widget=forms.TextInput(
+            attrs={"list": "condition-options", "placeholder": _("Any condition")}
+        ),
     )
     country = django_filters.ChoiceFilter(
-        method="filter_site", label=_("Country"), empty_label=_("Any country"),
+        method="filter_site",
+        label=_("Country"),
+        empty_label=_("Any country"),
         widget=PlainSelect,
     )
     state = FacetFilter(
-        kind=FacetKind.STATE, method="filter_site", label=_("State or region"),
-        widget=forms.TextInput(attrs={"list": "state-options", "placeholder": _("Any state or region")}),
+        kind=FacetKind.STATE,
+        method="filter_site",
+        label=_("State or region"),
+        widget=forms.TextInput(
+            attrs={"list": "state-options", "placeholder": _("Any state or region")}
+        ),
     )
     funding = django_filters.ChoiceFilter(
-        field_name="funding_mechanism", choices=FUNDING_MECHANISM_GROUPS,
-        label=_("Funding type or phase"), empty_label=_("Any funding type or phase"),
+        field_name="funding_mechanism",
+        choices=FUNDING_MECHANISM_GROUPS,
+        label=_("Funding type or phase"),
+        empty_label=_("Any funding type or phase"),
         widget=StaticSelect,
     )
     study_type = django_filters.ChoiceFilter(
-        choices=StudyType.choices, label=_("Study type"), empty_label=_("Any study type"),
+        choices=StudyType.choices,
+        label=_("Study type"),
+        empty_label=_("Any study type"),
         widget=StaticSelect,
     )
     status = django_filters.ChoiceFilter(
-        field_name="research_status", choices=ResearchStatus.choices,
-        label=_("Status"), empty_label=_("Any status"), widget=StaticSelect,
+        field_name="research_status",
+        choices=ResearchStatus.choices,
+        label=_("Status"),
+        empty_label=_("Any status"),
+        widget=StaticSelect,
     )
     sponsor = FacetFilter(
-        kind=FacetKind.SPONSOR, method="filter_sponsor", label=_("Sponsor or institution"),
+        kind=FacetKind.SPONSOR,
+        method="filter_sponsor",
+        label=_("Sponsor or institution"),
         widget=forms.TextInput(attrs={"list": "sponsor-options", "placeholder": _("Any sponsor")}),
     )
     sort = django_filters.ChoiceFilter(
-        method="filter_nothing", choices=SORTS, label=_("Sort by"),
-        empty_label=_("Recruiting first (near a place: nearest first)"), widget=StaticSelect,
+        method="filter_nothing",
+        choices=SORTS,
+        label=_("Sort by"),
+        empty_label=_("Recruiting first (near a place: nearest first)"),
+        widget=StaticSelect,
     )
 
     class Meta:
@@ -399,7 +437,9 @@ class ProjectFilter(django_filters.FilterSet):
         ids = list(self.near_sites)
         if not ids:
             return queryset.none()
-        return queryset.filter(Exists(ProjectSite.objects.filter(project=OuterRef("pk"), site_id__in=ids)))
+        return queryset.filter(
+            Exists(ProjectSite.objects.filter(project=OuterRef("pk"), site_id__in=ids))
+        )
 
     def radius_miles(self) -> int:
         return int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)
@@ -440,7 +480,12 @@ class ProjectFilter(django_filters.FilterSet):
             return []
         shown = []
         for name, value in self.form.cleaned_data.items():
-            if name in ("sort", "as_typed", "radius") or value is None or value == "" or value is False:
+            if (
+                name in ("sort", "as_typed", "radius")
+                or value is None
+                or value == ""
+                or value is False
+            ):
                 continue
             shown.append((name, self.display_value(name, value)))
         return shown
@@ -450,7 +495,10 @@ class ProjectFilter(django_filters.FilterSet):
             return value.label
         if isinstance(value, Place):
             where = value.zip_code or f"{value.city}, {value.state}"
-            return _("within %(miles)d miles of %(where)s") % {"miles": self.radius_miles(), "where": where}
+            return _("within %(miles)d miles of %(where)s") % {
+                "miles": self.radius_miles(),
+                "where": where,
+            }
         if isinstance(value, bool):
             return str(self.filters[name].label)
         if name == "country":
@@ -471,15 +519,20 @@ class ProjectFilter(django_filters.FilterSet):
         value = self.form.cleaned_data[name]
         if isinstance(value, facets.Choice):
             return value.count
-        kinds = {"country": FacetKind.COUNTRY, "study_type": FacetKind.STUDY_TYPE,
-                 "funding": FacetKind.FUNDING, "status": FacetKind.STATUS}
+        kinds = {
+            "country": FacetKind.COUNTRY,
+            "study_type": FacetKind.STUDY_TYPE,
+            "funding": FacetKind.FUNDING,
+            "status": FacetKind.STATUS,
+        }
         if name in kinds:
             return self.menu.count(kinds[name], value)
         if name == "recruiting":
             return sum(self.menu.count(FacetKind.STATUS, status) for status in OPEN_STATUSES)
         if name == "sex":
             return self.menu.count(FacetKind.SEX, SexEligibility.ALL) + self.menu.count(
-                FacetKind.SEX, value)
+                FacetKind.SEX, value
+            )
         if name == "healthy":
             return self.menu.count(FacetKind.HEALTHY, "yes")
         return None

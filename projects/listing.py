@@ -57,7 +57,7 @@ class ListingPage:
 
     @property
     def count_text(self) -> str:
-        """"1 project", "2,310 projects", "Over 10,000 projects"."""
+        """ "1 project", "2,310 projects", "Over 10,000 projects"."""
         if self.count_is_capped:
             return _("Over %(n)s projects") % {"n": f"{self.count:,}"}
         return ngettext("%(n)s project", "%(n)s projects", self.count) % {"n": f"{self.count:,}"}
@@ -115,17 +115,18 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
         count = ids.order_by()[: COUNT_LIMIT + 1].count()
         capped = count > COUNT_LIMIT
         count = min(count, COUNT_LIMIT)
-    result = ListingPage(number=number, size=size, count=count, count_is_capped=capped,
-                         requested=number)
+    result = ListingPage(
+        number=number, size=size, count=count, count_is_capped=capped, requested=number
+    )
     result.number = max(1, min(number, result.last_reachable))
     if count:
         offset = (result.number - 1) * size
         page_ids = []
         first_group = filterset.first_group_ids()
         if first_group is not None:
-            page_ids = list(first_group[offset: offset + size])
+            page_ids = list(first_group[offset : offset + size])
         if len(page_ids) < min(size, count - offset):
-            page_ids = list(ids[offset: offset + size])
+            page_ids = list(ids[offset : offset + size])
         result.items = cards(page_ids)
     return result
 
@@ -148,9 +149,11 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
         # The other filters' projects (the place is this query's own part);
         # no ORDER BY, so the (site, project) index answers it alone.
         others = filterset.without("near").order_by().values("pk")
-        pairs = ProjectSite.objects.filter(
-            site_id__in=list(near), project_id__in=others
-        ).order_by().values_list("project_id", "site_id")
+        pairs = (
+            ProjectSite.objects.filter(site_id__in=list(near), project_id__in=others)
+            .order_by()
+            .values_list("project_id", "site_id")
+        )
         for project_id, site_id in pairs:
             miles = near[site_id].miles
             if miles < closest.get(project_id, (math.inf,))[0]:
@@ -159,10 +162,12 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
     result.number = max(1, min(number, result.last_reachable))
     offset = (result.number - 1) * size
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
-        first = heapq.nsmallest(offset + size, closest.items(), key=lambda item: (item[1], item[0]))
+        first = heapq.nsmallest(
+            offset + size, closest.items(), key=lambda item: (item[1], item[0])
+        )
         page_ids = [pk for pk, _where in first[offset:]]
     else:
-        page_ids = list(ids[offset: offset + size])
+        page_ids = list(ids[offset : offset + size])
     result.items = cards(page_ids)
     for project in result.items:
         if project.pk in closest:
@@ -176,7 +181,9 @@ def cards(ids: list[int]) -> list[Project]:
     summary comes from the facet row (``models.ProjectFacets``), kept current
     by ``projects.facets``, so no card aggregates over its sites."""
     projects = (
-        Project.objects.listed().filter(pk__in=ids).for_listing_cards()
+        Project.objects.listed()
+        .filter(pk__in=ids)
+        .for_listing_cards()
         .select_related("facet_entry")
         .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
     )
@@ -187,8 +194,10 @@ def cards(ids: list[int]) -> list[Project]:
         if project is None:  # withdrawn between the two queries
             continue
         entry = getattr(project, "facet_entry", None)
-        project.site_summary = SiteSummary(
-            *(getattr(entry, name) for name in SUMMARY_FIELDS)
-        ) if entry else SiteSummary(0, 0, "", "", "")
+        project.site_summary = (
+            SiteSummary(*(getattr(entry, name) for name in SUMMARY_FIELDS))
+            if entry
+            else SiteSummary(0, 0, "", "", "")
+        )
         items.append(project)
     return items

@@ -113,7 +113,9 @@ def _tsquery(text: SearchText) -> SearchQuery:
     for word in text.text.split():
         query = SearchQuery(word, search_type="plain", config=CONFIG)
         if word.lower() in text.corrections:
-            query |= SearchQuery(text.corrections[word.lower()], search_type="plain", config=CONFIG)
+            query |= SearchQuery(
+                text.corrections[word.lower()], search_type="plain", config=CONFIG
+            )
         parts.append(query)
     return reduce(operator.and_, parts)
 
@@ -131,7 +133,8 @@ def _corrections_postgresql(typed: list[str]) -> dict[str, str]:
         annotations[f"similar_{i}"] = TrigramSimilarity("key", word)
         annotations[f"stem_{i}"] = RawSQL(
             "plainto_tsquery(%s::regconfig, key)::text = plainto_tsquery(%s::regconfig, %s)::text",
-            (CONFIG, CONFIG, word), output_field=BooleanField(),
+            (CONFIG, CONFIG, word),
+            output_field=BooleanField(),
         )
     rows = list(
         Facet.objects.filter(kind=FacetKind.WORD)

@@ -35,16 +35,26 @@ class ProjectListView(TemplateView):
         number, page_error = _page_number(request.GET.get("page"))
         valid = filterset.is_valid() and not page_error
         context = self.get_context_data(
-            filter=filterset, page_error=page_error, menu=filterset.menu,
-            page=None, object_list=[], removals=[], hints=[], conflict="",
+            filter=filterset,
+            page_error=page_error,
+            menu=filterset.menu,
+            page=None,
+            object_list=[],
+            removals=[],
+            hints=[],
+            conflict="",
         )
         if valid:
             result = listing.page(filterset, number, self.paginate_by)
             active = filterset.active()
             context.update(
-                page=result, page_obj=result, object_list=result.items, active_filters=[
+                page=result,
+                page_obj=result,
+                object_list=result.items,
+                active_filters=[
                     (name, filterset.filters[name].label, shown, _without(request.GET, name))
-                    for name, shown in active if name != "q"  # the heading names the search
+                    for name, shown in active
+                    if name != "q"  # the heading names the search
                 ],
                 search_text=filterset.search_text,
                 without_correction=_with(request.GET, as_typed="1"),
@@ -87,14 +97,15 @@ def _with(query: QueryDict, **values) -> str:
 
 
 def _site_conflict(filterset: ProjectFilter) -> str:
-    """"No project has a site in both Canada and Texas": said only when those
+    """ "No project has a site in both Canada and Texas": said only when those
     two are the only filters, so an empty result means exactly that."""
     if {name for name, _shown in filterset.active()} != {"country", "state"}:
         return ""
     data = filterset.form.cleaned_data
     country, state = data["country"], data["state"]
     return _("No published project has a site in both %(country)s and %(state)s.") % {
-        "country": country, "state": getattr(state, "label", state),
+        "country": country,
+        "state": getattr(state, "label", state),
     }
 
 

@@ -20,7 +20,12 @@ from .conftest import BOSTON, TORONTO
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("projects:list")
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-cache"}}
+LOCMEM = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "test-cache",
+    }
+}
 
 
 @pytest.fixture(autouse=True)
@@ -33,11 +38,17 @@ def page_cache():
 
 @pytest.fixture
 def live(make_project, publish):
-    return publish(make_project(
-        study_type="clinical_trial", lay_title="Migraine pill", conditions=["Migraine"],
-        sites=[BOSTON], sponsor="Northwind Therapeutics", end_date=datetime.date(2020, 6, 1),
-        start_date=datetime.date(2019, 1, 1),
-    ))
+    return publish(
+        make_project(
+            study_type="clinical_trial",
+            lay_title="Migraine pill",
+            conditions=["Migraine"],
+            sites=[BOSTON],
+            sponsor="Northwind Therapeutics",
+            end_date=datetime.date(2020, 6, 1),
+            start_date=datetime.date(2019, 1, 1),
+        )
+    )
 
 
 def _visit(client, url):
@@ -97,10 +108,14 @@ def test_an_approved_new_version_shows_at_once(client, live, editor, other_revie
     assert "Migraine pill, new wording" in client.get(LIST_URL).content.decode()
 
 
-def test_a_scheduled_version_going_live_shows_at_once(client, make_project, editor, other_reviewer):
+def test_a_scheduled_version_going_live_shows_at_once(
+    client, make_project, editor, other_reviewer
+):
     project = make_project(lay_title="Scheduled study")
     workflow.submit(project, editor, readability_override="Test text.")
-    workflow.approve(project, other_reviewer, go_live_at=timezone.now() + datetime.timedelta(hours=1))
+    workflow.approve(
+        project, other_reviewer, go_live_at=timezone.now() + datetime.timedelta(hours=1)
+    )
     assert "Scheduled study" not in client.get(LIST_URL).content.decode()
     workflow.publish_due(now=timezone.now() + datetime.timedelta(hours=2))
     assert "Scheduled study" in client.get(LIST_URL).content.decode()
@@ -108,7 +123,8 @@ def test_a_scheduled_version_going_live_shows_at_once(client, make_project, edit
 
 def test_a_recorded_check_updates_the_review_date(client, live, reviewer):
     Project.objects.filter(pk=live.pk).update(
-        last_reviewed=datetime.date(2025, 1, 2), first_published_at=timezone.now() - datetime.timedelta(days=900)
+        last_reviewed=datetime.date(2025, 1, 2),
+        first_published_at=timezone.now() - datetime.timedelta(days=900),
     )
     live.refresh_from_db()
     cache.invalidate()
@@ -163,7 +179,12 @@ def test_signed_in_editors_never_get_a_cached_page(client, live, editor):
 def test_public_pages_carry_validators_and_answer_304(client, live):
     response = client.get(live.get_absolute_url())
     assert response["ETag"] and response["Last-Modified"]
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "s-maxage=0", "must-revalidate"}
+    assert set(response["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=0",
+        "s-maxage=0",
+        "must-revalidate",
+    }
     assert "Cookie" not in response.get("Vary", "")
     again = client.get(live.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
@@ -177,7 +198,9 @@ def test_errors_are_not_cached(client, live):
         assert len(queries) > 0  # rendered again, not served from the cache
 
 
-def test_the_generation_moves_again_when_the_transaction_commits(django_capture_on_commit_callbacks):
+def test_the_generation_moves_again_when_the_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
     start = cache.generation()
     with django_capture_on_commit_callbacks(execute=True):
         cache.invalidate()

@@ -28,8 +28,12 @@ def snapshot() -> dict:
 @pytest.fixture
 def trial(make_project):
     return make_project(
-        study_type="clinical_trial", lay_title="Migraine pill", conditions=["Migraine", "Insomnia"],
-        sites=[BOSTON, TORONTO], sponsor="Northwind Therapeutics", sex_eligibility="all",
+        study_type="clinical_trial",
+        lay_title="Migraine pill",
+        conditions=["Migraine", "Insomnia"],
+        sites=[BOSTON, TORONTO],
+        sponsor="Northwind Therapeutics",
+        sex_eligibility="all",
     )
 
 
@@ -74,14 +78,20 @@ def test_a_second_project_adds_and_a_shared_value_counts_two(trial, publish, mak
     assert found[("state", "Ontario")] == 1
 
 
-def test_an_approved_new_version_moves_the_condition_counts(trial, publish, editor, reviewer, other_reviewer):
+def test_an_approved_new_version_moves_the_condition_counts(
+    trial, publish, editor, reviewer, other_reviewer
+):
     publish(trial)
-    content = {**editing.revisions.snapshot(trial), "conditions": [
-        Condition.objects.get_or_create(name="Asthma")[0].pk
-    ]}
+    content = {
+        **editing.revisions.snapshot(trial),
+        "conditions": [Condition.objects.get_or_create(name="Asthma")[0].pk],
+    }
     editing.save_content(trial, editor, content=content)
     # The live page keeps its conditions until a reviewer approves the draft.
-    assert counts(FacetKind.CONDITION) == {("condition", "migraine"): 1, ("condition", "insomnia"): 1}
+    assert counts(FacetKind.CONDITION) == {
+        ("condition", "migraine"): 1,
+        ("condition", "insomnia"): 1,
+    }
     workflow.submit(trial, editor, readability_override="Test text.")
     workflow.approve(trial, other_reviewer)
     assert counts(FacetKind.CONDITION) == {("condition", "asthma"): 1}
@@ -122,19 +132,33 @@ def test_deleting_a_live_project_takes_it_out(trial, publish):
 
 def test_incremental_counts_equal_a_full_rebuild(trial, publish, make_project, reviewer):
     publish(trial)
-    other = publish(make_project(lay_title="Sleep and memory", conditions=["Insomnia", "Dementia"],
-                                 sites=[BOSTON], sponsor="Northwind Therapeutics"))
-    publish(make_project(lay_title="Tumor barriers", conditions=["Breast cancer"], sites=[TORONTO]))
+    other = publish(
+        make_project(
+            lay_title="Sleep and memory",
+            conditions=["Insomnia", "Dementia"],
+            sites=[BOSTON],
+            sponsor="Northwind Therapeutics",
+        )
+    )
+    publish(
+        make_project(lay_title="Tumor barriers", conditions=["Breast cancer"], sites=[TORONTO])
+    )
     workflow.withdraw(other, reviewer, "Paused")
-    ProjectSite.objects.create(project=trial, site=Site.objects.create(
-        institution="Houston Methodist", city="Houston", state="Texas", country="United States"))
+    ProjectSite.objects.create(
+        project=trial,
+        site=Site.objects.create(
+            institution="Houston Methodist", city="Houston", state="Texas", country="United States"
+        ),
+    )
     make_project(lay_title="Never published", conditions=["Rare disease"], sites=[BOSTON])
     incremental = snapshot()
     facets.rebuild()
     assert snapshot() == incremental
 
 
-def test_the_menu_is_one_query_cold_and_none_warm(trial, publish, make_project, django_assert_num_queries):
+def test_the_menu_is_one_query_cold_and_none_warm(
+    trial, publish, make_project, django_assert_num_queries
+):
     publish(trial)
     publish(make_project(lay_title="Sleep", conditions=["Insomnia"], sites=[BOSTON]))
     with django_assert_num_queries(1):
@@ -149,10 +173,15 @@ def test_the_menu_is_one_query_cold_and_none_warm(trial, publish, make_project, 
 
 def test_the_long_lists_offer_only_their_top_entries(make_project, publish, monkeypatch):
     monkeypatch.setitem(facets.TOP, FacetKind.CONDITION, 2)
-    for n, names in enumerate([["Asthma"], ["Asthma", "Migraine"], ["Asthma", "Migraine", "Gout"]]):
+    for n, names in enumerate(
+        [["Asthma"], ["Asthma", "Migraine"], ["Asthma", "Migraine", "Gout"]]
+    ):
         publish(make_project(lay_title=f"Study {n}", conditions=names))
     menu = facets.load_menu()
-    assert [(c.label, c.count) for c in menu.choices(FacetKind.CONDITION)] == [("Asthma", 3), ("Migraine", 2)]
+    assert [(c.label, c.count) for c in menu.choices(FacetKind.CONDITION)] == [
+        ("Asthma", 3),
+        ("Migraine", 2),
+    ]
     # Anything else is still found when typed, by slug or by name in any case.
     found = facets.lookup({FacetKind.CONDITION: "GOUT", FacetKind.SPONSOR: "no-such-sponsor"})
     gout = Condition.objects.get(name="Gout")
@@ -160,10 +189,24 @@ def test_the_long_lists_offer_only_their_top_entries(make_project, publish, monk
 
 
 def test_the_vocabulary_keeps_words_of_the_listed_text(make_project, publish):
-    publish(make_project(lay_title="How sleep clears amyloid", lay_summary="The brain washes out waste.",
-                         official_title="Glymphatic Clearance", conditions=["Alzheimer's disease"]))
+    publish(
+        make_project(
+            lay_title="How sleep clears amyloid",
+            lay_summary="The brain washes out waste.",
+            official_title="Glymphatic Clearance",
+            conditions=["Alzheimer's disease"],
+        )
+    )
     vocabulary = set(k for _kind, k in counts(FacetKind.WORD))
-    assert {"sleep", "clears", "amyloid", "brain", "washes", "glymphatic", "alzheimer"} <= vocabulary
+    assert {
+        "sleep",
+        "clears",
+        "amyloid",
+        "brain",
+        "washes",
+        "glymphatic",
+        "alzheimer",
+    } <= vocabulary
     assert not {"how", "the", "out"} & vocabulary  # stop words and short words
 
 
@@ -189,7 +232,15 @@ def test_the_card_site_summary_follows_the_sites(trial, publish):
     publish(trial)
     entry = ProjectFacets.objects.get(project=trial)
     assert (entry.site_count, entry.country_count, entry.first_city) == (2, 2, "Boston")
-    ProjectSite.objects.create(project=trial, order=5, site=Site.objects.create(
-        institution="Beth Israel", city="Boston", state="Massachusetts", country="United States"))
+    ProjectSite.objects.create(
+        project=trial,
+        order=5,
+        site=Site.objects.create(
+            institution="Beth Israel",
+            city="Boston",
+            state="Massachusetts",
+            country="United States",
+        ),
+    )
     entry.refresh_from_db()
     assert (entry.site_count, entry.country_count) == (3, 2)  # no facet key changed, still updated

@@ -28,7 +28,7 @@ DETAIL_BUDGET = 6
 
 def _text(response):
     page = response.content.decode()
-    main = page[page.index("<main"): page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
 
 
@@ -46,7 +46,13 @@ QUERIES = [
     {"condition": "Asthma", "country": "United States", "state": "Texas"},
     {"sponsor": "sponsor-3", "study_type": "clinical_trial", "status": "recruiting"},
     {"recruiting": "on", "age": "45", "sex": "female", "healthy": "on"},
-    {"q": "sleep", "condition": "melanoma", "country": "Canada", "recruiting": "on", "sort": "relevance"},
+    {
+        "q": "sleep",
+        "condition": "melanoma",
+        "country": "Canada",
+        "recruiting": "on",
+        "sort": "relevance",
+    },
     {"funding": "phase_2", "sort": "title", "page": "2"},
     {"sort": "newest", "page": "99"},
     {"country": "France", "state": "Texas"},  # no results: the explanation too
@@ -79,8 +85,13 @@ def test_a_full_page_of_sixty_cards_has_every_card_filled(client, sixty, monkeyp
 def test_a_project_page_stays_within_its_budget(client, sixty, django_assert_max_num_queries):
     project = sixty[0]
     for order, project_site in enumerate(project.project_sites.all()):
-        Contact.objects.create(project=project, site=project_site.site, name=f"Coordinator {order}",
-                               role="site", phone="617-555-0100")
+        Contact.objects.create(
+            project=project,
+            site=project_site.site,
+            name=f"Coordinator {order}",
+            role="site",
+            phone="617-555-0100",
+        )
     Contact.objects.create(project=project, name="Study desk", phone="617-555-0199")
     with django_assert_max_num_queries(DETAIL_BUDGET):
         response = client.get(project.get_absolute_url())
@@ -103,7 +114,10 @@ def test_pages_beyond_the_cap_ask_for_a_narrower_search(client, sixty, monkeypat
     text = _text(response)
     assert "There is no page 5; these are the last results (page 3)." in text
     assert "Page 3 of 3+" in text
-    assert "Only the first 3 pages can be browsed. Add a filter or a search word to see the rest." in text
+    assert (
+        "Only the first 3 pages can be browsed. Add a filter or a search word to see the rest."
+        in text
+    )
     assert 'rel="next"' not in response.content.decode()
 
 

@@ -67,7 +67,9 @@ class ProjectFacets(models.Model):
     the summary of the project's sites that its listing card shows."""
 
     project = models.OneToOneField(
-        "projects.Project", on_delete=models.CASCADE, primary_key=True,
+        "projects.Project",
+        on_delete=models.CASCADE,
+        primary_key=True,
         related_name="facet_entry",
     )
     keys = models.JSONField(default=list)

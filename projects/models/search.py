@@ -17,7 +17,9 @@ from django.db import models
 
 class ProjectSearch(models.Model):
     project = models.OneToOneField(
-        "projects.Project", on_delete=models.CASCADE, primary_key=True,
+        "projects.Project",
+        on_delete=models.CASCADE,
+        primary_key=True,
         related_name="search_entry",
     )
     recruitment_rank = models.PositiveSmallIntegerField()
@@ -33,7 +35,8 @@ class ProjectSearch(models.Model):
         indexes = [
             # Recruiting first, then (for equal relevance) most recently reviewed.
             models.Index(
-                fields=["recruitment_rank", "-last_reviewed", "-project"], name="search_entry_order"
+                fields=["recruitment_rank", "-last_reviewed", "-project"],
+                name="search_entry_order",
             ),
         ]
         # The vector's GIN index is PostgreSQL-only: migration 0011_scale_search.

@@ -10,6 +10,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         filled, missing = geocode_sites()
         cache.invalidate()
-        self.stdout.write(self.style.SUCCESS(
-            f"{filled:,} sites placed from their ZIP code or city; {missing:,} could not be placed."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{filled:,} sites placed from their ZIP code or city; "
+                f"{missing:,} could not be placed."
+            )
+        )

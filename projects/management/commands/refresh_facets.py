@@ -11,4 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counted = facets.rebuild()
-        self.stdout.write(self.style.SUCCESS(f"Facet counts rebuilt from {counted:,} listed projects."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Facet counts rebuilt from {counted:,} listed projects.")
+        )
