@@ -35,5 +35,9 @@ run: demo
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Page benchmark on the database in DATABASE_URL (fill it with bench/generate.py).
+bench: setup
+	$(BIN)/python bench/pages.py --runs 20 --wrk
+
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .hypothesis

@@ -354,3 +354,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Public pages at scale (projects/cache.py) ----------------------------------
+#: How long a rendered public page may sit in the cache. Any change to what
+#: the public sees drops every cached page at once, so this only bounds memory.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=1)
+#: ``s-maxage`` for a CDN in front: 0 (default) means it must revalidate every
+#: request (a 304 from the page cache), so a withdrawn page never lingers.
+PUBLIC_PAGE_SHARED_MAX_AGE = env_int("PUBLIC_PAGE_SHARED_MAX_AGE", 0, minimum=0)

@@ -9,7 +9,7 @@ from projects import discovery_cache, feeds
 from projects.robots import robots_txt
 from projects.sitemaps import SITEMAPS
 from projects.urls import browse_urlpatterns
-from projects.views import ProjectListView
+from projects.views import project_list
 
 feed_urlpatterns = (
     [
@@ -27,7 +27,7 @@ cached_sitemap = cache_page(
 )
 
 urlpatterns = [
-    path("", ProjectListView.as_view(), name="home"),
+    path("", project_list, name="home"),
     path("projects/", include("projects.urls")),
     path("", include(browse_urlpatterns)),
     path("feeds/", include(feed_urlpatterns)),

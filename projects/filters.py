@@ -1,87 +1,600 @@
-"""Filters for the public listing.
+"""Filters of the public listing: ``ProjectFilter`` is the one FilterSet for
+every surface (the HTML listing now, the API later).
 
-Every choice list is built from published projects only, so a filter never
-offers a condition, place or sponsor that leads to an empty page or hints
-at unpublished work. Values in the query string are slugs and stable codes,
-never database IDs.
+Every query starts from ``Project.objects.listed()`` (the view passes it),
+so no filter can reach an unpublished page. Query string values are slugs,
+stable codes and place names, never database IDs.
+
+Choice lists come from ``projects.facets`` (one indexed query, memoized),
+never from a DISTINCT over the projects: short lists (countries, study
+types) are drop-downs with counts; long ones (conditions, states, sponsors)
+are text boxes that suggest their most common entries and accept any name
+or slug a listed project has. A value no listed project has is an error
+the page explains with HTTP 400, like any other value the filters cannot
+read. Sorting is part of the filter state, so it lives in the URL too.
 """
+
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-from .choices import FUNDING_MECHANISM_GROUPS, ResearchStatus, StudyType
-from .models import Condition, Organization, Project, ProjectSite, Site
-from .search import search
+from geo.centroids import InvalidPlace, Place, parse_place
+from geo.distance import RADIUS_CHOICES, bounding_box, haversine_miles
+
+from . import facets, search
+from .choices import (
+    FUNDING_MECHANISM_GROUPS,
+    OPEN_STATUSES,
+    REGISTRY_STUDY_TYPES,
+    ResearchStatus,
+    SexEligibility,
+    StudyType,
+)
+from .facets import FacetKind
+from .models import Project, ProjectSearch, ProjectSite, Site
+
+RECOMMENDED = ""
+SORTS = [
+    ("relevance", _("Most relevant")),
+    ("nearest", _("Nearest first")),
+    ("-reviewed", _("Most recently reviewed")),
+    ("newest", _("Newest on the site")),
+    ("title", _("Title (A to Z)")),
+]
+#: SQL order of each sort; "recruiting first" adds relevance when searching.
+ORDERINGS = {
+    RECOMMENDED: ("recruitment_rank", "-last_reviewed", "-id"),
+    "relevance": ("-relevance", "recruitment_rank", "-last_reviewed", "-id"),
+    "-reviewed": ("-last_reviewed", "-id"),
+    "newest": ("-first_published_at", "-id"),
+    "title": ("lay_title", "id"),
+    "nearest": ("recruitment_rank", "-last_reviewed", "-id"),  # then by distance (listing.py)
+}
+#: The same orders on the search index (a ranked search's own table).
+SEARCH_INDEX_ORDERINGS = {
+    RECOMMENDED: ("recruitment_rank", "-relevance", "-last_reviewed", "-project_id"),
+    "relevance": ("-relevance", "recruitment_rank", "-last_reviewed", "-project_id"),
+    "-reviewed": ("-last_reviewed", "-project_id"),
+}
+#: A place held by fewer than this share of listed projects is "rare".
+RARE_SHARE = 0.05
+#: Filters a ranked search checks on the search index's rows (facet keys).
+ON_SEARCH_INDEX = {
+    "condition": FacetKind.CONDITION,
+    "country": FacetKind.COUNTRY,
+    "state": FacetKind.STATE,
+}
+#: Miles from the place a visitor gives, when they choose no distance.
+DEFAULT_RADIUS = 25
+SEX_CHOICES = [(SexEligibility.FEMALE, _("Female")), (SexEligibility.MALE, _("Male"))]
+MAX_AGE_YEARS = 120
 
 
-def _published_site_values(field: str):
-    def choices():
-        values = (
-            Site.objects.filter(projects__in=Project.objects.listed())
-            .exclude(**{field: ""})
-            .order_by(field)
-            .values_list(field, flat=True)
-            .distinct()
-        )
-        return [(value, value) for value in values]
+class PlainSelect(forms.Select):
+    """A drop-down rendered in Python: Django's template-rendered widgets
+    cost about 0.1 ms per option, and the listing has a few hundred."""
 
-    return choices
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = "" if value is None else str(value)
+        attrs = self.build_attrs(self.attrs, attrs)
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        for group, options in self.options_html(name):
+            if group is not None:
+                parts.append(f'<optgroup label="{group}">')
+            for key, label in options:
+                mark = " selected" if key == selected else ""
+                parts.append(f'<option value="{key}"{mark}>{label}</option>')
+            if group is not None:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+    def options_html(self, name):
+        return _escaped(self.choices)
+
+
+class StaticSelect(PlainSelect):
+    """A drop-down whose choices never change: their translated, escaped
+    labels are worked out once per language, not on every page."""
+
+    _rendered: dict = {}
+
+    def options_html(self, name):
+        key = (name, get_language())
+        if key not in self._rendered:
+            self._rendered[key] = _escaped(self.choices)
+        return self._rendered[key]
+
+
+def _escaped(choices) -> list:
+    """[(optgroup label or None, [(escaped key, escaped label), ...]), ...]"""
+    groups = []
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):
+            groups.append((escape(key), [(escape(_code(k)), escape(v)) for k, v in label]))
+        else:
+            groups.append((None, [(escape(_code(key)), escape(label))]))
+    return groups
+
+
+def _code(key) -> str:
+    return "" if key is None else str(key)
+
+
+class PlaceField(forms.CharField):
+    """A ZIP code or "City, ST", read into a ``geo.centroids.Place``; what
+    cannot be read or names no known place is a form error in words."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_place(text)
+        except InvalidPlace as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class PlaceFilter(django_filters.Filter):
+    field_class = PlaceField
+
+
+class FacetFilter(django_filters.CharFilter):
+    """A long list (conditions, states, sponsors): a text box with suggested
+    entries. The form resolves what was typed to a facet ``Choice``."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+
+class ProjectFilterForm(forms.Form):
+    """Resolves the typed facet values in one query and says which ones no
+    listed project has."""
+
+    menu: facets.Menu = facets.Menu()
+    facet_fields: dict[str, str] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = {}
+        for name, kind in self.facet_fields.items():
+            value = cleaned.get(name)
+            if not value:
+                continue
+            choice = self.menu.find(kind, value)
+            if choice:
+                cleaned[name] = choice
+            else:
+                wanted[kind] = value
+        found = facets.lookup(wanted)
+        for name, kind in self.facet_fields.items():
+            if kind not in wanted:
+                continue
+            if kind in found:
+                cleaned[name] = found[kind]
+            else:
+                self.add_error(
+                    name, _("No published project has “%(value)s”.") % {"value": wanted[kind]}
+                )
+        return cleaned
+
+
+class CheckboxFilter(django_filters.Filter):
+    """A yes-only option: ticked filters, unticked does nothing."""
+
+    field_class = forms.BooleanField
+
+
+class WholeNumberFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+def _checkbox(label):
+    return CheckboxFilter(method="filter_flag", label=label, widget=forms.CheckboxInput)
 
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Search",
+        label=_("Search"),
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. breast cancer"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. breast cancer")}),
     )
-    condition = django_filters.ModelChoiceFilter(
-        field_name="conditions",
-        to_field_name="slug",
-        queryset=Condition.objects.filter(projects__in=Project.objects.listed()).distinct(),
-        label="Condition", empty_label="Any condition",
+    as_typed = django_filters.BooleanFilter(
+        method="filter_nothing",
+        label=_("Search only for the words as typed"),
+        widget=forms.HiddenInput,
+    )
+    # Can I take part? (studies that enrol people)
+    recruiting = _checkbox(_("Recruiting now"))
+    age = WholeNumberFilter(
+        method="filter_age",
+        label=_("My age (years)"),
+        min_value=0,
+        max_value=MAX_AGE_YEARS,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_AGE_YEARS, "inputmode": "numeric"}),
+    )
+    sex = django_filters.ChoiceFilter(
+        method="filter_sex",
+        choices=SEX_CHOICES,
+        label=_("Open to"),
+        empty_label=_("Any sex"),
+        widget=StaticSelect,
+    )
+    healthy = _checkbox(_("Accepts healthy volunteers"))
+    near = PlaceFilter(
+        method="filter_place",
+        label=_("Near (ZIP code or city, state)"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. 02114 or Boston, MA"), "autocomplete": "postal-code"}
+        ),
+    )
+    radius = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        label=_("Within"),
+        choices=[(miles, _("%(miles)d miles") % {"miles": miles}) for miles in RADIUS_CHOICES],
+        empty_label=_("%(miles)d miles") % {"miles": DEFAULT_RADIUS},
+        widget=StaticSelect,
+    )
+    # Narrow the results
+    condition = FacetFilter(
+        kind=FacetKind.CONDITION,
+        method="filter_condition",
+        label=_("Condition"),
+        widget=forms.TextInput(
+            attrs={"list": "condition-options", "placeholder": _("Any condition")}
+        ),
     )
     country = django_filters.ChoiceFilter(
-        method="filter_site", choices=_published_site_values("country"),
-        label="Country", empty_label="Any country",
+        method="filter_site",
+        label=_("Country"),
+        empty_label=_("Any country"),
+        widget=PlainSelect,
     )
-    state = django_filters.ChoiceFilter(
-        method="filter_site", choices=_published_site_values("state"),
-        label="State or region", empty_label="Any state or region",
+    state = FacetFilter(
+        kind=FacetKind.STATE,
+        method="filter_site",
+        label=_("State or region"),
+        widget=forms.TextInput(
+            attrs={"list": "state-options", "placeholder": _("Any state or region")}
+        ),
     )
     funding = django_filters.ChoiceFilter(
-        field_name="funding_mechanism", choices=FUNDING_MECHANISM_GROUPS,
-        label="Funding type or phase", empty_label="Any funding type or phase",
+        field_name="funding_mechanism",
+        choices=FUNDING_MECHANISM_GROUPS,
+        label=_("Funding type or phase"),
+        empty_label=_("Any funding type or phase"),
+        widget=StaticSelect,
     )
     study_type = django_filters.ChoiceFilter(
-        choices=StudyType.choices, label="Study type", empty_label="Any study type"
+        choices=StudyType.choices,
+        label=_("Study type"),
+        empty_label=_("Any study type"),
+        widget=StaticSelect,
     )
     status = django_filters.ChoiceFilter(
-        field_name="research_status", choices=ResearchStatus.choices,
-        label="Status", empty_label="Any status",
+        field_name="research_status",
+        choices=ResearchStatus.choices,
+        label=_("Status"),
+        empty_label=_("Any status"),
+        widget=StaticSelect,
     )
-    sponsor = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
-        queryset=Organization.objects.filter(projects__in=Project.objects.listed()).distinct(),
-        label="Sponsor or institution", empty_label="Any sponsor",
+    sponsor = FacetFilter(
+        kind=FacetKind.SPONSOR,
+        method="filter_sponsor",
+        label=_("Sponsor or institution"),
+        widget=forms.TextInput(attrs={"list": "sponsor-options", "placeholder": _("Any sponsor")}),
     )
-    sort = django_filters.OrderingFilter(
-        fields=(("lay_title", "title"), ("last_reviewed", "reviewed")),
-        field_labels={"title": "Title (A to Z)", "-reviewed": "Most recently reviewed"},
-        choices=[("title", "Title (A to Z)"), ("-reviewed", "Most recently reviewed")],
-        empty_label="Title (A to Z)",
-        label="Sort by",
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        choices=SORTS,
+        label=_("Sort by"),
+        empty_label=_("Recruiting first (near a place: nearest first)"),
+        widget=StaticSelect,
     )
 
     class Meta:
         model = Project
         fields = []
+        form = ProjectFilterForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, menu=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.menu = menu if menu is not None else facets.menu()
+        self._search_text: search.SearchText | None = None
+        #: Sites within the radius of the place asked for: {site ID: NearSite}.
+        self.near_sites: dict[int, NearSite] | None = None
+        self.filters["country"].extra["choices"] = [
+            (c.key, f"{c.label} ({c.count:,})") for c in self.menu.choices(FacetKind.COUNTRY)
+        ]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            form.menu = self.menu
+            form.facet_fields = {
+                name: f.kind for name, f in self.filters.items() if isinstance(f, FacetFilter)
+            }
+        return self._form
+
+    # Applying the filters ------------------------------------------------
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(queryset).order_by(*self.ordering())
+
+    def result_ids(self) -> QuerySet:
+        """The results' primary keys in order, the cheapest way: a ranked
+        search (PostgreSQL) runs on the narrow search index
+        (``models.ProjectSearch``, exactly the listed projects). Conditions,
+        places and "recruiting now" are checked on its rows (facet keys, the
+        recruiting rank); the project row is joined only for the others."""
+        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
+        if not (self._searching() and sort in SEARCH_INDEX_ORDERINGS):
+            return self.qs.values_list("pk", flat=True)
+        entries = search.ranked_entries(self.search_text)
+        on_rows, places = [], []
+        for name, _shown in self.active():
+            value = self.form.cleaned_data[name]
+            if name == "recruiting":
+                entries = entries.filter(recruitment_rank=0)  # open statuses rank first
+            elif name in ON_SEARCH_INDEX:
+                places.append(f"{ON_SEARCH_INDEX[name]}:{getattr(value, 'key', value)}")
+            elif name != "q":
+                on_rows.append(name)
+        if places:
+            entries = entries.filter(facet_keys__contains=places)
+        if on_rows:
+            projects = self.queryset.all()
+            for name in on_rows:
+                projects = self.filters[name].filter(projects, self.form.cleaned_data[name])
+            entries = entries.filter(project_id__in=projects.order_by().values("pk"))
+        return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
+
+    def first_group_ids(self) -> QuerySet | None:
+        """For "recruiting first, then most relevant": the results among
+        projects open now only. Their page is cheap (the search index finds
+        them without ranking every match); the listing uses it when it fills
+        the page. None for other orders."""
+        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
+        if sort != RECOMMENDED or not self._searching():
+            return None
+        return self.result_ids().filter(recruitment_rank=0)
+
+    def _searching(self) -> bool:
+        return bool(self.search_text and self.search_text.text) and search.ranked()
+
+    def ordering(self) -> tuple[str, ...]:
+        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
+        searching = self._searching()
+        if sort == "relevance" and not searching:
+            sort = RECOMMENDED
+        if sort == RECOMMENDED and searching:
+            return ("recruitment_rank", "-relevance", "-last_reviewed", "-id")
+        return ORDERINGS[sort]
+
+    @property
+    def search_text(self) -> search.SearchText | None:
+        """What was typed in the search box, with spelling corrections (one
+        vocabulary query, made once)."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        value = self.form.cleaned_data.get("q")
+        if not value:
+            return None
+        if self._search_text is None or self._search_text.typed != value:
+            correct = not self.form.cleaned_data.get("as_typed")
+            self._search_text = search.understand(value, correct=correct)
+        return self._search_text
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, value)
+        text = self.search_text
+        if text is None or not text.text:
+            return queryset
+        return search.search(queryset, text)
+
+    def filter_nothing(self, queryset, name, value):
+        """Options read elsewhere (the sort, the spelling switch)."""
+        return queryset
+
+    def filter_flag(self, queryset, name, value):
+        if not value:
+            return queryset
+        if name == "recruiting":
+            return queryset.filter(research_status__in=OPEN_STATUSES)
+        return queryset.filter(healthy_volunteers=True)
+
+    def filter_age(self, queryset, name, years):
+        """Studies whose age range includes ``years``; lab research enrols
+        nobody, so it leaves the results."""
+        months = years * 12
+        return queryset.filter(
+            Q(minimum_age_months__isnull=True) | Q(minimum_age_months__lte=months),
+            Q(maximum_age_months__isnull=True) | Q(maximum_age_months__gte=months),
+            study_type__in=REGISTRY_STUDY_TYPES,
+        )
+
+    def filter_sex(self, queryset, name, value):
+        return queryset.filter(sex_eligibility__in=[SexEligibility.ALL, value])
+
+    def filter_place(self, queryset, name, place):
+        """Projects with a site within the radius: sites in the bounding box
+        come from an index (latitude, longitude), the exact distance is
+        worked out here, and the corners of the box are dropped."""
+        if self.near_sites is None:
+            self.near_sites = sites_near(place, self.radius_miles())
+        ids = list(self.near_sites)
+        if not ids:
+            return queryset.none()
+        return queryset.filter(
+            Exists(ProjectSite.objects.filter(project=OuterRef("pk"), site_id__in=ids))
+        )
+
+    def radius_miles(self) -> int:
+        return int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)
+
+    def filter_condition(self, queryset, name, choice):
+        # By ID, not slug: the planner then knows how common the condition is.
+        through = Project.conditions.through.objects.filter(
+            project_id=OuterRef("pk"), condition_id=choice.record_id
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_sponsor(self, queryset, name, choice):
+        return queryset.filter(sponsor_id=choice.record_id)
 
     def filter_site(self, queryset, name, value):
-        """Projects with at least one site in the chosen country or state."""
-        sites = ProjectSite.objects.filter(project=OuterRef("pk"), **{f"site__{name}": value})
+        """Projects with at least one site in the chosen country or state.
+
+        A place few projects have is looked up in the search index's facet
+        keys (a GIN index, PostgreSQL), so the database starts from those
+        projects; a common one is checked project by project as the listing's
+        order index is walked. The facet table says which is which."""
+        kind = FacetKind.COUNTRY if name == "country" else FacetKind.STATE
+        if isinstance(value, facets.Choice):
+            key, count = value.key, value.count
+        else:
+            key, count = value, self.menu.count(kind, value)
+        if search.ranked() and count < RARE_SHARE * max(self.menu.total, 1):
+            entries = ProjectSearch.objects.filter(facet_keys__contains=[f"{kind}:{key}"])
+            return queryset.filter(pk__in=entries.values("project_id"))
+        sites = ProjectSite.objects.filter(project=OuterRef("pk"), **{f"site__{name}": key})
         return queryset.filter(Exists(sites))
+
+    # What the listing says about the filters -----------------------------
+
+    def active(self) -> list[tuple[str, str]]:
+        """(name, value as a person reads it) of each filter in use."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        shown = []
+        for name, value in self.form.cleaned_data.items():
+            if (
+                name in ("sort", "as_typed", "radius")
+                or value is None
+                or value == ""
+                or value is False
+            ):
+                continue
+            shown.append((name, self.display_value(name, value)))
+        return shown
+
+    def display_value(self, name: str, value) -> str:
+        if isinstance(value, facets.Choice):
+            return value.label
+        if isinstance(value, Place):
+            where = value.zip_code or f"{value.city}, {value.state}"
+            return _("within %(miles)d miles of %(where)s") % {
+                "miles": self.radius_miles(),
+                "where": where,
+            }
+        if isinstance(value, bool):
+            return str(self.filters[name].label)
+        if name == "country":
+            return value
+        field = self.form.fields[name]
+        choices = dict(_flat(getattr(field, "choices", [])))
+        return str(choices.get(value, value))
+
+    def exact_count(self) -> int | None:
+        """The number of results from the facet table, when the filters in
+        use are none or a single facet; otherwise None (count in SQL)."""
+        used = self.active()
+        if not used:
+            return self.menu.total
+        if len(used) != 1:
+            return None
+        name, _shown = used[0]
+        value = self.form.cleaned_data[name]
+        if isinstance(value, facets.Choice):
+            return value.count
+        kinds = {
+            "country": FacetKind.COUNTRY,
+            "study_type": FacetKind.STUDY_TYPE,
+            "funding": FacetKind.FUNDING,
+            "status": FacetKind.STATUS,
+        }
+        if name in kinds:
+            return self.menu.count(kinds[name], value)
+        if name == "recruiting":
+            return sum(self.menu.count(FacetKind.STATUS, status) for status in OPEN_STATUSES)
+        if name == "sex":
+            return self.menu.count(FacetKind.SEX, SexEligibility.ALL) + self.menu.count(
+                FacetKind.SEX, value
+            )
+        if name == "healthy":
+            return self.menu.count(FacetKind.HEALTHY, "yes")
+        return None
+
+    def without(self, name: str) -> QuerySet:
+        """The results with every filter in use except ``name``."""
+        queryset = self.queryset.all()
+        for other, value in self.form.cleaned_data.items():
+            if other != name:
+                queryset = self.filters[other].filter(queryset, value)
+        return queryset
+
+    def removals_with_results(self) -> list[tuple[str, str]]:
+        """For an empty result: which single filter, removed, would give
+        results. One query (an EXISTS per filter in use)."""
+        used = self.active()
+        if len(used) < 2:
+            return []
+        checks = [self.without(name).order_by().values("pk")[:1] for name, _v in used]
+        found = exists_each(checks)
+        return [pair for pair, ok in zip(used, found) if ok]
+
+
+@dataclass(frozen=True)
+class NearSite:
+    miles: float
+    institution: str
+    city: str
+    state: str
+
+
+def sites_near(place: Place, radius: int) -> dict[int, NearSite]:
+    """Sites within ``radius`` miles of ``place``, by exact (haversine)
+    distance, from one indexed bounding-box query."""
+    box = bounding_box(place.latitude, place.longitude, radius)
+    rows = Site.objects.filter(
+        latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
+    ).values_list("pk", "latitude", "longitude", "institution", "city", "state")
+    near = {}
+    for pk, lat, lon, institution, city, state in rows:
+        miles = haversine_miles(place.latitude, place.longitude, lat, lon)
+        if miles <= radius:
+            near[pk] = NearSite(miles, institution, city, state)
+    return near
+
+
+def exists_each(querysets: list[QuerySet]) -> list[bool]:
+    """Whether each queryset has a row, in one round trip."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, query_params = queryset.query.sql_with_params()
+        parts.append(f"EXISTS ({sql})")
+        params.extend(query_params)
+    # Raw SQL bypasses the database router: ask it (a read replica may serve this).
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(value) for value in cursor.fetchone()]
+
+
+def _flat(choices):
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from _flat(label)
+        else:
+            yield key, label

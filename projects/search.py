@@ -1,25 +1,177 @@
-"""Text search over published projects.
+"""Text search over projects: ranked full-text search on PostgreSQL, a
+simple fallback on SQLite, and correction of misspelled words on both.
 
-Every word must match one of: the plain-language title, the official
-title, the summary, or a condition name (kept on the row as
-``search_conditions``, so no join or subquery per word is needed).
+PostgreSQL: each row's ``search_vector`` weighs the plain-language title
+and the condition names (A) above the summary (B) and the official title
+(C). A trigger keeps it current (migration 0011_scale_search) and a
+partial GIN index over listed rows finds matches. The text is read with
+``websearch_to_tsquery('english')``: every word must match, plurals and
+other inflections match ("tumors" finds "tumor"), "quoted phrases" and
+-exclusions work. Relevance is ``ts_rank`` over those weights.
+
+SQLite: every word must appear (any case, any part of a word) in the lay
+title, the official title, the summary or a condition name (kept on the
+row as ``search_conditions``, so no join or subquery per word is needed).
+
+Misspellings: ``understand()`` checks each word against the vocabulary of
+listed pages (``Facet`` rows of kind "word", kept by ``projects.facets``).
+A word no page uses is matched to the closest vocabulary word (pg_trgm
+similarity over a trigram index on PostgreSQL, ``difflib`` on SQLite), and
+the search looks for either ("brest cancer" finds breast cancer; the page
+says "Showing results for breast cancer"). One query, whatever the length.
 """
 
-from django.db.models import Q, QuerySet
+import difflib
+import operator
+from dataclasses import dataclass, field
+from functools import reduce
 
-from .models import Condition, Project
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.db import connection
+from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from . import cache
+from .facets import STOP_WORDS
+from .models import Condition, Facet, FacetKind, Project, ProjectSearch
 
 SEARCHED_FIELDS = ("lay_title", "official_title", "lay_summary", "search_conditions")
+CONFIG = "english"
+#: How alike (pg_trgm similarity, 0 to 1) a vocabulary word must be to
+#: stand in for a word no page uses.
+SIMILARITY = 0.4
+#: The same for difflib's ratio on SQLite.
+SQLITE_CUTOFF = 0.75
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Projects in ``queryset`` matching every word of ``text``."""
-    for word in text.split():
+def ranked() -> bool:
+    """Whether this database ranks results by relevance (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """What a visitor typed, and the words the search also looks for."""
+
+    text: str
+    corrections: dict[str, str] = field(default_factory=dict)
+    typed: str = ""
+
+    @property
+    def corrected(self) -> str:
+        """The text with each unknown word replaced by its correction."""
+        return " ".join(self.corrections.get(w.lower(), w) for w in self.text.split())
+
+
+def understand(text: str, *, correct: bool = True) -> SearchText:
+    """``text`` with corrections for the words no listed page uses."""
+    as_typed, text = text, " ".join(text.split())
+    words = [w for w in dict.fromkeys(w.lower() for w in text.split()) if _checkable(w)]
+    if not correct or not words:
+        return SearchText(text, typed=as_typed)
+    finder = _corrections_postgresql if ranked() else _corrections_sqlite
+    return SearchText(text, finder(words), typed=as_typed)
+
+
+def search(queryset: QuerySet, text: "str | SearchText") -> QuerySet:
+    """Projects in ``queryset`` matching every word of ``text`` (or its
+    correction); on PostgreSQL annotated with ``relevance``."""
+    if isinstance(text, str):
+        text = SearchText(" ".join(text.split()))
+    if not text.text:
+        return queryset
+    if ranked():
+        query = _tsquery(text)
+        return queryset.filter(search_vector=query).annotate(
+            relevance=SearchRank(F("search_vector"), query)
+        )
+    for word in text.text.split():
+        alternatives = {word, text.corrections.get(word.lower(), word)}
         match = Q()
         for name in SEARCHED_FIELDS:
-            match |= Q(**{f"{name}__icontains": word})
+            for alternative in alternatives:
+                match |= Q(**{f"{name}__icontains": alternative})
         queryset = queryset.filter(match)
     return queryset
+
+
+def ranked_entries(text: SearchText) -> QuerySet:
+    """PostgreSQL: the search index rows (one per listed project) matching
+    ``text``, annotated with ``relevance``: narrow rows, so ranking a common
+    word reads a tenth of the pages the project table would need."""
+    query = _tsquery(text)
+    return ProjectSearch.objects.filter(search_vector=query).annotate(
+        relevance=SearchRank(F("search_vector"), query)
+    )
+
+
+def _tsquery(text: SearchText) -> SearchQuery:
+    if not text.corrections:
+        return SearchQuery(text.text, search_type="websearch", config=CONFIG)
+    # Each word, or its correction: plain words, so "brest" | "breast".
+    parts = []
+    for word in text.text.split():
+        query = SearchQuery(word, search_type="plain", config=CONFIG)
+        if word.lower() in text.corrections:
+            query |= SearchQuery(
+                text.corrections[word.lower()], search_type="plain", config=CONFIG
+            )
+        parts.append(query)
+    return reduce(operator.and_, parts)
+
+
+def _checkable(word: str) -> bool:
+    return word.isalpha() and 3 <= len(word) <= 40 and word not in STOP_WORDS
+
+
+def _corrections_postgresql(typed: list[str]) -> dict[str, str]:
+    """One query: the vocabulary rows equal to a typed word, sharing its stem
+    (so "studying" counts as known through "study"), or like it."""
+    near = reduce(operator.or_, (Q(key__trigram_similar=w) for w in typed))
+    annotations = {}
+    for i, word in enumerate(typed):
+        annotations[f"similar_{i}"] = TrigramSimilarity("key", word)
+        annotations[f"stem_{i}"] = RawSQL(
+            "plainto_tsquery(%s::regconfig, key)::text = plainto_tsquery(%s::regconfig, %s)::text",
+            (CONFIG, CONFIG, word),
+            output_field=BooleanField(),
+        )
+    rows = list(
+        Facet.objects.filter(kind=FacetKind.WORD)
+        .filter(Q(key__in=typed) | near)
+        .annotate(**annotations)
+        .values("key", "count", *annotations)
+    )
+    corrections = {}
+    for i, word in enumerate(typed):
+        if any(row["key"] == word or row[f"stem_{i}"] for row in rows):
+            continue
+        candidates = [r for r in rows if r[f"similar_{i}"] >= SIMILARITY]
+        if candidates:
+            best = max(candidates, key=lambda r: (r[f"similar_{i}"], r["count"]))
+            corrections[word] = best["key"]
+    return corrections
+
+
+def _corrections_sqlite(typed: list[str]) -> dict[str, str]:
+    """Against the whole vocabulary, memoized per cache generation (small
+    at SQLite's sizes). A word inside a vocabulary word is known, since the
+    fallback search matches parts of words."""
+    vocabulary = cache.memoize("search:vocabulary", _load_vocabulary)
+    corrections = {}
+    for word in typed:
+        if any(word in known for known in vocabulary):
+            continue
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=SQLITE_CUTOFF)
+        if close:
+            corrections[word] = close[0]
+    return corrections
+
+
+def _load_vocabulary() -> list[str]:
+    return list(
+        Facet.objects.filter(kind=FacetKind.WORD).order_by("-count").values_list("key", flat=True)
+    )
 
 
 def refresh_search_conditions(project_ids) -> None:

@@ -1,10 +1,33 @@
-"""Keep the condition names on each project row (used by search) in step
-with the conditions themselves, whichever code changed them."""
+"""Keep what is derived from projects in step with them, whichever code
+changed them (the admin, the workflow, an import, the shell):
 
-from django.db.models.signals import m2m_changed, post_save
+- the condition names kept on each project row, used by search;
+- the facet counts of the public listing (``projects.facets``);
+- the cached public pages (``projects.cache``): any save or delete of a
+  live project or of a record its page shows drops them;
+- coordinates of sites saved without any (``projects.geocoding``).
+
+Writers that bypass signals (``bulk_create``, ``QuerySet.update``) call
+``facets.refresh`` and ``cache.invalidate`` themselves.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Condition, Project
+from . import cache, facets
+from .geocoding import GEOCODED_FIELDS, fill_coordinates
+from .models import (
+    Condition,
+    Contact,
+    FacetKind,
+    GrantLink,
+    Investigator,
+    Organization,
+    Project,
+    ProjectInvestigator,
+    ProjectSite,
+    Site,
+)
 from .search import projects_with_condition, refresh_search_conditions
 
 
@@ -13,17 +36,89 @@ def conditions_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:
         if action in {"post_add", "post_remove", "post_clear"}:
             refresh_search_conditions([instance.pk])
+            _project_changed([instance.pk], live=instance.is_live)
         return
     # condition.projects.add(...): ``instance`` is the condition.
     if action == "pre_clear":
         instance._projects_before_clear = projects_with_condition(instance)
     elif action == "post_clear":
-        refresh_search_conditions(getattr(instance, "_projects_before_clear", []))
+        _conditions_rewritten(getattr(instance, "_projects_before_clear", []))
     elif action in {"post_add", "post_remove"}:
-        refresh_search_conditions(pk_set)
+        _conditions_rewritten(pk_set)
 
 
 @receiver(post_save, sender=Condition)
-def condition_renamed(sender, instance, created, **kwargs):
+def condition_saved(sender, instance, created, **kwargs):
     if not created:
-        refresh_search_conditions(projects_with_condition(instance))
+        _conditions_rewritten(projects_with_condition(instance))
+        facets.relabel(FacetKind.CONDITION, instance.slug, instance.name)
+
+
+@receiver(post_save, sender=Project)
+def project_saved(sender, instance, update_fields=None, **kwargs):
+    touched = set(update_fields) if update_fields is not None else None
+    if touched is None or touched & facets.FACET_FIELDS:
+        facets.refresh([instance.pk])
+    # A draft's save changes no public page, unless it takes the page offline.
+    if instance.is_live or touched is None or "is_live" in touched:
+        cache.invalidate()
+
+
+@receiver(pre_delete, sender=Project)
+def project_deleted(sender, instance, **kwargs):
+    facets.forget([instance.pk])
+    if instance.is_live:
+        cache.invalidate()
+
+
+@receiver(post_save, sender=ProjectSite)
+@receiver(post_delete, sender=ProjectSite)
+def project_site_changed(sender, instance, origin=None, **kwargs):
+    if _deleting_projects(origin):
+        return  # the project's own deletion: pre_delete took it out already
+    _project_changed([instance.project_id])
+
+
+@receiver(post_save, sender=Site)
+def site_saved(sender, instance, created, update_fields=None, **kwargs):
+    if fill_coordinates(instance):
+        instance.save(update_fields=GEOCODED_FIELDS)  # this save has coordinates: no loop
+        return
+    if not created:
+        _project_changed(instance.project_sites.values_list("project_id", flat=True))
+
+
+@receiver(post_save, sender=Organization)
+def organization_saved(sender, instance, created, **kwargs):
+    if not created:
+        facets.relabel(FacetKind.SPONSOR, instance.slug, instance.name)
+        cache.invalidate()
+
+
+@receiver(post_save, sender=Investigator)
+@receiver(post_save, sender=ProjectInvestigator)
+@receiver(post_delete, sender=ProjectInvestigator)
+@receiver(post_save, sender=Contact)
+@receiver(post_delete, sender=Contact)
+@receiver(post_save, sender=GrantLink)
+@receiver(post_delete, sender=GrantLink)
+def shown_record_changed(sender, **kwargs):
+    """Records only the project pages show: no counts change."""
+    cache.invalidate()
+
+
+def _deleting_projects(origin) -> bool:
+    model = getattr(origin, "model", type(origin))
+    return model is Project
+
+
+def _conditions_rewritten(project_ids) -> None:
+    project_ids = list(project_ids)
+    refresh_search_conditions(project_ids)
+    _project_changed(project_ids)
+
+
+def _project_changed(project_ids, live: bool = True) -> None:
+    facets.refresh(project_ids)
+    if live:
+        cache.invalidate()

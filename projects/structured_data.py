@@ -32,7 +32,7 @@ import json
 
 from django.utils import timezone
 
-from .choices import REGISTRY_STUDY_TYPES, ResearchStatus, StudyType
+from .choices import REGISTRY_STUDY_TYPES, CoordinatesSource, ResearchStatus, StudyType
 from .models import Project
 from .presenters import project_sites, researchers
 
@@ -198,7 +198,9 @@ def _condition(condition, links: _Links) -> dict:
 
 def _place(kind: str, site) -> dict:
     place = {"@type": kind, "name": site.institution, "address": _address(site)}
-    if site.has_coordinates:
+    # Only a registry's own point: a ZIP or city centre (projects.geocoding)
+    # is good for "within 25 miles" but is not where the site is.
+    if site.has_coordinates and site.coordinates_source == CoordinatesSource.REGISTRY:
         place["geo"] = {
             "@type": "GeoCoordinates", "latitude": site.latitude, "longitude": site.longitude,
         }

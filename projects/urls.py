@@ -6,9 +6,9 @@ from .export import export_csv
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="list"),
+    path("", views.project_list, name="list"),
     path("export.csv", export_csv, name="export"),
-    path("<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("<slug:slug>/", views.project_detail, name="detail"),
 ]
 
 #: The A-to-Z pages at the site's root (``/conditions/`` ...), namespace "browse".

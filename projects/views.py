@@ -1,33 +1,112 @@
-"""Public pages: the listing of published projects and one page per project."""
+"""Public pages: the listing of published projects and one page per project.
 
-from django.views.generic import DetailView
-from django_filters.views import FilterView
+Both are cached whole for anonymous visitors (``projects.cache``): the
+cache drops every page when anything public changes, so a publish or a
+withdrawal shows at once, and editors always see the database.
+"""
 
-from . import presenters
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from . import listing
+from .cache import cache_public_page
 from .filters import ProjectFilter
 from .models import Project
 
 
-class ProjectListView(FilterView):
-    """Published projects, filtered and searched from the query string.
+class ProjectListView(TemplateView):
+    """Listed projects, filtered, searched and sorted from the query string.
 
     A query string the filters cannot read (an unknown condition, a choice
-    that does not exist, an over-long search) gets the page back with the
-    errors shown and HTTP 400, not an unexplained empty list.
+    that does not exist, an over-long search, a page that is not a number)
+    gets the page back with the errors shown and HTTP 400, not an
+    unexplained empty list. A page past the end shows the last page.
     """
 
-    filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     paginate_by = 10
 
     def get_queryset(self):
-        return Project.objects.listed().for_public_pages()
+        return Project.objects.listed()
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            response.status_code = 400
-        return response
+        filterset = ProjectFilter(request.GET, queryset=self.get_queryset(), request=request)
+        number, page_error = _page_number(request.GET.get("page"))
+        valid = filterset.is_valid() and not page_error
+        context = self.get_context_data(
+            filter=filterset,
+            page_error=page_error,
+            menu=filterset.menu,
+            page=None,
+            object_list=[],
+            removals=[],
+            hints=[],
+            conflict="",
+        )
+        if valid:
+            result = listing.page(filterset, number, self.paginate_by)
+            active = filterset.active()
+            context.update(
+                page=result,
+                page_obj=result,
+                object_list=result.items,
+                active_filters=[
+                    (name, filterset.filters[name].label, shown, _without(request.GET, name))
+                    for name, shown in active
+                    if name != "q"  # the heading names the search
+                ],
+                search_text=filterset.search_text,
+                without_correction=_with(request.GET, as_typed="1"),
+            )
+            if not result.count:
+                context["hints"] = [
+                    (filterset.filters[name].label, shown, _without(request.GET, name))
+                    for name, shown in filterset.removals_with_results()
+                ]
+                context["conflict"] = _site_conflict(filterset)
+        return self.render_to_response(context, status=200 if valid else 400)
+
+
+def _page_number(raw: str | None) -> tuple[int, str]:
+    if raw in (None, ""):
+        return 1, ""
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        return 1, _("Page: enter a whole number, 1 or more.")
+    return number, ""
+
+
+def _without(query: QueryDict, name: str) -> str:
+    """The query string without filter ``name`` (and back to page 1)."""
+    kept = query.copy()
+    for key in (name, "page", *(("as_typed",) if name == "q" else ())):
+        kept.pop(key, None)
+    return "?" + kept.urlencode() if kept else "?"
+
+
+def _with(query: QueryDict, **values) -> str:
+    changed = query.copy()
+    changed.pop("page", None)
+    for key, value in values.items():
+        changed[key] = value
+    return "?" + changed.urlencode()
+
+
+def _site_conflict(filterset: ProjectFilter) -> str:
+    """ "No project has a site in both Canada and Texas": said only when those
+    two are the only filters, so an empty result means exactly that."""
+    if {name for name, _shown in filterset.active()} != {"country", "state"}:
+        return ""
+    data = filterset.form.cleaned_data
+    country, state = data["country"], data["state"]
+    return _("No published project has a site in both %(country)s and %(state)s.") % {
+        "country": country,
+        "state": getattr(state, "label", state),
+    }
 
 
 class ProjectDetailView(DetailView):
@@ -44,3 +123,7 @@ class ProjectDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["conditions"] = list(self.object.conditions.all())
         return context
+
+
+project_list = cache_public_page(ProjectListView.as_view())
+project_detail = cache_public_page(ProjectDetailView.as_view())

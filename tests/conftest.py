@@ -93,7 +93,9 @@ def make_project(db):
             conditions=[Condition.objects.get_or_create(name=n)[0] for n in conditions],
         )
         for order, place in enumerate(sites):
-            site = Site.objects.filter(match_key=Site.key_for(**place)).first() or Site.objects.create(**place)
+            key = Site.key_for(place["institution"], place["city"], place.get("state", ""),
+                               place.get("country", ""))
+            site = Site.objects.filter(match_key=key).first() or Site.objects.create(**place)
             ProjectSite.objects.create(project=project, site=site, order=order)
         return project
 

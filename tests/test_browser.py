@@ -46,13 +46,17 @@ def test_reader_searches_and_opens_a_project(browser, live_server, published_cat
     browser.save_screenshot(str(SCREENSHOTS / "detail-desktop.png"))
 
 
-def test_filter_by_condition_with_the_select(browser, live_server, published_catalogue):
-    from selenium.webdriver.support.ui import Select
+def test_filter_by_condition_typed_with_suggestions(browser, live_server, published_catalogue):
+    browser.set_window_size(1280, 1000)
     browser.get(live_server.url + "/projects/")
-    Select(_find(browser, "select[name=condition]")).select_by_visible_text("Insomnia")
+    field = _find(browser, "input[name=condition]")
+    suggestions = [o.get_attribute("value") for o in _find_all(browser, "#condition-options option")]
+    assert suggestions == ["Insomnia", "Breast cancer"]  # most common first
+    field.send_keys("insomnia")
     _click_and_wait(browser, _find(browser, ".filter-actions button"))
     assert "condition=insomnia" in browser.current_url
     assert "3 projects found" in _find(browser, ".result-count").text
+    assert "Condition: Insomnia" in _find(browser, ".active-filters").text
 
 
 def test_every_form_control_has_a_label(browser, live_server, published_catalogue):
@@ -98,3 +102,34 @@ def test_reviewer_approves_in_the_admin_with_a_real_browser(browser, live_server
     assert project.status == "published"
     browser.get(live_server.url + project.get_absolute_url())
     assert _find(browser, "h1").text == "Waiting for review"
+
+
+def test_on_a_phone_the_filters_are_folded_and_the_first_result_is_on_screen(
+        browser, live_server, published_catalogue):
+    browser.set_window_size(375, 800)
+    browser.get(live_server.url + "/?q=tumors&recruiting=on&age=45")
+    browser.get(live_server.url + "/")
+    panel = _find(browser, "details.filter-panel")
+    assert panel.get_attribute("open") is None
+    first = _find(browser, ".project-card h3")
+    assert first.rect["y"] + first.rect["height"] < 800
+    browser.save_screenshot(str(SCREENSHOTS / "listing-phone-folded.png"))
+    _find(browser, "details.filter-panel summary").click()
+    assert _find(browser, "input[name=age]").is_displayed()
+    browser.save_screenshot(str(SCREENSHOTS / "listing-phone-open.png"))
+    browser.set_window_size(1280, 1000)
+    browser.get(live_server.url + "/")
+    assert _find(browser, "details.filter-panel").get_attribute("open") == "true"
+
+
+def test_contradictory_filters_say_what_to_remove(browser, live_server, published_catalogue, make_project, publish):
+    from .conftest import TORONTO
+    publish(make_project(lay_title="Toronto sleep study", conditions=["Insomnia"], sites=[TORONTO]))
+    browser.set_window_size(1280, 1000)
+    browser.get(live_server.url + "/?country=Canada&state=Massachusetts")
+    text = _find(browser, ".no-results").text
+    assert "No published project has a site in both Canada and Massachusetts." in text
+    assert "Remove Country: Canada" in text and "Remove State or region: Massachusetts" in text
+    browser.save_screenshot(str(SCREENSHOTS / "listing-no-results.png"))
+    _click_and_wait(browser, browser.find_element("link text", "Remove Country: Canada"))
+    assert "1 project found" in _find(browser, ".result-count").text

@@ -201,11 +201,21 @@ def test_a_project_with_two_sites_in_one_country_is_listed_once(client, catalogu
 
 
 def test_filter_choices_come_from_published_projects_only(client, catalogue):
-    form = client.get(LIST_URL).context["filter"].form
+    response = client.get(LIST_URL)
+    form = response.context["filter"].form
     assert "France" not in dict(form.fields["country"].choices)
-    condition_slugs = {c.slug for c in form.fields["condition"].queryset}
-    assert "rare-disease" not in condition_slugs and "breast-cancer" in condition_slugs
-    assert not form.fields["sponsor"].queryset.filter(name="Hidden Sponsor").exists()
+    menu = response.context["menu"]
+    conditions = {c.key for c in menu.choices("condition")}
+    assert "rare-disease" not in conditions and "breast-cancer" in conditions
+    assert "Hidden Sponsor" not in {c.label for c in menu.choices("sponsor")}
+    html = response.content.decode()
+    assert '<option value="Breast cancer">' in html and "Rare disease" not in html
+
+
+def test_long_lists_accept_a_typed_name_in_any_case(client, catalogue):
+    assert _titles(client, {"condition": "BREAST CANCER"}) == ["Toronto trial", "Tumor barriers"]
+    assert _titles(client, {"sponsor": "Northwind therapeutics"}) == ["Migraine pill"]
+    assert _titles(client, {"state": "ontario"}) == ["Migraine pill", "Toronto trial"]
 
 
 @pytest.mark.parametrize("query", [
@@ -232,7 +242,7 @@ def test_a_nul_character_anywhere_gets_the_400_page(client, catalogue):
         assert "We could not understand that request" in response.content.decode()
 
 
-def test_pagination_keeps_filters_and_rejects_bad_pages(client, make_project, publish):
+def test_pagination_keeps_filters_and_explains_bad_pages(client, make_project, publish):
     for n in range(12):
         publish(make_project(lay_title=f"Study {n:02d}", conditions=["Asthma"]))
     first = client.get(LIST_URL, {"condition": "asthma"})
@@ -241,8 +251,14 @@ def test_pagination_keeps_filters_and_rejects_bad_pages(client, make_project, pu
     assert "?condition=asthma&amp;page=2" in first.content.decode()
     second = client.get(LIST_URL, {"condition": "asthma", "page": 2})
     assert len(second.context["object_list"]) == 2
-    assert client.get(LIST_URL, {"page": "abc"}).status_code == 404
-    assert client.get(LIST_URL, {"page": 99}).status_code == 404
+    # Not a page number: a 400 that says so. Past the end: the last page, with a note.
+    bad = client.get(LIST_URL, {"page": "abc"})
+    assert bad.status_code == 400
+    assert "Page: enter a whole number, 1 or more." in _text(bad)
+    beyond = client.get(LIST_URL, {"condition": "asthma", "page": 99})
+    assert beyond.status_code == 200
+    assert len(beyond.context["object_list"]) == 2
+    assert "There is no page 99; these are the last results (page 2)." in _text(beyond)
 
 
 def test_sorting_by_review_date(client, make_project, publish):
@@ -267,7 +283,11 @@ def test_every_filter_has_a_human_label(client):
     form = client.get(LIST_URL).context["filter"].form
     labels = {name: str(field.label) for name, field in form.fields.items()}
     assert labels == {
-        "q": "Search", "condition": "Condition", "country": "Country",
+        "q": "Search", "as_typed": "Search only for the words as typed",
+        "recruiting": "Recruiting now", "age": "My age (years)", "sex": "Open to",
+        "healthy": "Accepts healthy volunteers", "near": "Near (ZIP code or city, state)",
+        "radius": "Within",
+        "condition": "Condition", "country": "Country",
         "state": "State or region", "funding": "Funding type or phase",
         "study_type": "Study type", "status": "Status",
         "sponsor": "Sponsor or institution", "sort": "Sort by",

@@ -2,7 +2,9 @@
 
 import pytest
 
-from projects.models import Project
+from projects import workflow
+from projects.models import Project, ProjectSearch
+from projects import search as search_module
 from projects.search import search
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +24,79 @@ def test_renaming_a_condition_is_found_by_search(make_project):
     condition.name = "Breast cancer"
     condition.save()
     assert list(search(Project.objects.all(), "breast")) == [project]
+
+
+# Ranking, inflections and misspellings -------------------------------------
+
+@pytest.fixture
+def listed(make_project, publish):
+    """Listed pages: the search vocabulary comes from them."""
+    return {
+        "title": publish(make_project(lay_title="Breast cancer screening with a blood test",
+                                      lay_summary="A new test.", conditions=["Breast cancer"])),
+        "summary": publish(make_project(lay_title="A study of scans",
+                                        lay_summary="Scans find breast cancer early in older women.")),
+        "official": publish(make_project(lay_title="Imaging women's health",
+                                         lay_summary="Better pictures.",
+                                         official_title="Tomosynthesis in breast cancer screening")),
+        "tumors": publish(make_project(lay_title="How tumors hide from immune cells")),
+    }
+
+
+def test_a_match_in_the_title_ranks_above_one_in_the_summary_or_official_title(listed):
+    if not search_module.ranked():
+        pytest.skip("relevance ranking is PostgreSQL's")
+    found = search_module.search(Project.objects.listed(), "breast cancer").order_by("-relevance")
+    assert [p.pk for p in found] == [listed["title"].pk, listed["summary"].pk, listed["official"].pk]
+
+
+def test_other_forms_of_a_word_match(listed):
+    assert list(search_module.search(Project.objects.listed(), "tumor")) == [listed["tumors"]]
+
+
+def test_a_misspelled_word_is_corrected_from_the_vocabulary(listed):
+    text = search_module.understand("brest cancer")
+    assert text.corrections == {"brest": "breast"}
+    assert text.corrected == "breast cancer"
+    found = set(search_module.search(Project.objects.listed(), text))
+    assert found == {listed["title"], listed["summary"], listed["official"]}
+
+
+def test_known_words_and_their_inflections_are_left_alone(listed):
+    assert search_module.understand("breast cancer screening").corrections == {}
+    assert search_module.understand("tumors").corrections == {}
+    assert search_module.understand("tumor").corrections == {}  # "tumors" is listed: same stem / part of it
+
+
+def test_a_word_like_nothing_listed_is_kept_as_typed(listed):
+    text = search_module.understand("xylophone")
+    assert text.corrections == {}
+    assert not search_module.search(Project.objects.listed(), text).exists()
+
+
+def test_spelling_is_not_corrected_when_asked_for_the_words_as_typed(listed):
+    assert search_module.understand("brest", correct=False).corrections == {}
+
+
+def test_the_search_vector_follows_a_new_title(listed):
+    if not search_module.ranked():
+        pytest.skip("the search vector is PostgreSQL's")
+    project = listed["tumors"]
+    Project.objects.filter(pk=project.pk).update(lay_title="How cysts hide")
+    assert list(search_module.search(Project.objects.listed(), "cysts")) == [project]
+    assert not search_module.search(Project.objects.listed(), "tumors").exists()
+
+
+def test_the_search_index_holds_exactly_the_listed_projects(make_project, publish, reviewer):
+    if not search_module.ranked():
+        pytest.skip("the search index is PostgreSQL's")
+    draft = make_project(lay_title="A draft")
+    live = publish(make_project(lay_title="Live page", research_status="active"))
+    assert set(ProjectSearch.objects.values_list("project_id", flat=True)) == {live.pk}
+    entry = ProjectSearch.objects.get(project=live)
+    assert entry.recruitment_rank == 2 and entry.last_reviewed == live.last_reviewed
+    Project.objects.filter(pk=live.pk).update(lay_title="Renamed live page")
+    assert search_module.ranked_entries(search_module.SearchText("renamed")).get().project_id == live.pk
+    workflow.withdraw(live, reviewer, "Gone")
+    assert not ProjectSearch.objects.exists()
+    assert not ProjectSearch.objects.filter(project=draft).exists()

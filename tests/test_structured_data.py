@@ -99,7 +99,8 @@ def trial(make_project, publish):
         research_status="recruiting", lay_title="A migraine pill", conditions=["Migraine"],
         sponsor="Northwind Therapeutics", sites=[BOSTON, TORONTO],
     )
-    Site.objects.filter(city="Boston").update(latitude=42.3626, longitude=-71.0685)
+    Site.objects.filter(city="Boston").update(latitude=42.3626, longitude=-71.0685,
+                                              coordinates_source="registry")
     GrantLink.objects.create(project=project, core_project_number="R01NS123456")
     return publish(project)
 

@@ -7,14 +7,18 @@
 - ``review``: the editorial trail
 - ``revisions``: saved versions of the plain-language content
 - ``glossary``: jargon and its plain wording
+- ``facets``: counts of listed projects per filter value and per word
+- ``search``: the narrow search index of listed projects (PostgreSQL)
 """
 
 from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug
 from .conditions import Condition
+from .facets import Facet, FacetKind, ProjectFacets
 from .glossary import GlossaryTerm
 from .people import Contact, Investigator
 from .places import Organization, Site
 from .project import (
+    LISTED,
     NCT_ID_PATTERN,
     GrantLink,
     Project,
@@ -25,22 +29,28 @@ from .project import (
 )
 from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
+from .search import ProjectSearch
 
 __all__ = [
+    "LISTED",
     "INITIALS",
     "OTHER_INITIAL",
     "NCT_ID_PATTERN",
     "Condition",
     "Contact",
+    "Facet",
+    "FacetKind",
     "GlossaryTerm",
     "GrantLink",
     "Investigator",
     "NamedSlugModel",
     "Organization",
     "Project",
+    "ProjectFacets",
     "ProjectInvestigator",
     "ProjectQuerySet",
     "ProjectRevision",
+    "ProjectSearch",
     "ProjectSite",
     "ReviewEvent",
     "ReviewReminder",

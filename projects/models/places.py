@@ -84,7 +84,12 @@ class Site(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="site_coordinates")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="site_coordinates"),
+            # The listing's country and state filters start from these.
+            models.Index(fields=["country", "state"], name="site_country_state"),
+            models.Index(fields=["state"], name="site_state"),
+        ]
 
     def __str__(self):
         return f"{self.institution}, {self.place}"

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,7 @@ from ..choices import (
     NIH_MECHANISMS,
     OPEN_STATUSES,
     REGISTRY_STATUSES,
+    OPENING_STATUSES,
     REGISTRY_STUDY_TYPES,
     TRIAL_PHASES,
     EnrollmentType,
@@ -36,13 +37,22 @@ from ..choices import (
 )
 from .base import unique_slug
 from .conditions import Condition
-from .people import Investigator
+from .people import Contact, Investigator
 from .places import Organization, Site
 
 NCT_ID_PATTERN = r"^NCT[0-9]{8}$"
 FISCAL_YEAR_RANGE = (1950, 2100)
 #: Ages are kept in months; 150 years is older than anyone eligible.
 MAX_AGE_MONTHS = 150 * 12
+
+
+#: The columns a listing card reads.
+CARD_FIELDS = (
+    "pk", "slug", "lay_title", "lay_summary", "study_type", "funding_mechanism",
+    "research_status", "archived_at", "sponsor__name", "sponsor__slug",
+)
+#: The rows of the public listing (``ProjectQuerySet.listed``), as an index condition.
+LISTED = Q(is_live=True, archived_at__isnull=True)
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -58,6 +68,13 @@ class ProjectQuerySet(models.QuerySet):
         """Live pages that appear in the listing, search, feeds and the API."""
         return self.published().filter(archived_at__isnull=True)
 
+    def for_listing_cards(self):
+        """What a listing card reads, and nothing more: the long texts of the
+        page (criteria, source abstracts) stay in the database."""
+        return self.select_related("sponsor").only(*CARD_FIELDS).prefetch_related(
+            models.Prefetch("conditions", queryset=Condition.objects.only("name", "slug"))
+        )
+
     def for_public_pages(self):
         """Load what the public listing and detail pages show, in few queries."""
         return self.select_related("sponsor").prefetch_related(
@@ -71,7 +88,7 @@ class ProjectQuerySet(models.QuerySet):
                     "investigator", "investigator__organization"
                 ),
             ),
-            "contacts",
+            models.Prefetch("contacts", queryset=Contact.objects.select_related("site")),
         )
 
 
@@ -257,7 +274,24 @@ class Project(models.Model):
 
     # Search (PostgreSQL keeps the vector current with a trigger) ----------
     search_conditions = models.TextField(blank=True, editable=False)
+    #: Weighted lay title and conditions (A), lay summary (B) and official
+    #: title (C), written by the trigger that migration 0011_scale_search
+    #: creates on PostgreSQL (``projects.search`` reads it); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    # Listing order ------------------------------------------------------
+    #: 0 open now, 1 opening soon or by invitation, 2 everything else: the
+    #: listing shows what a patient can join first. Computed by the database
+    #: from ``research_status``, so no writer can forget it.
+    recruitment_rank = models.GeneratedField(
+        expression=Case(
+            When(research_status__in=OPEN_STATUSES, then=Value(0)),
+            When(research_status__in=OPENING_STATUSES, then=Value(1)),
+            default=Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -390,6 +424,30 @@ class Project(models.Model):
             models.Index(fields=["status", "lay_title"], name="project_status_title"),
             models.Index(fields=["is_live", "lay_title"], name="project_live_title"),
             models.Index(fields=["last_reviewed"], name="project_last_reviewed"),
+            # The public listing's orders (projects.filters.SORTS), over listed
+            # rows only: a page of any order is a short walk of one index.
+            # The search vector's GIN index is PostgreSQL-only; migration
+            # 0011_scale_search creates it with the trigger.
+            models.Index(
+                fields=["recruitment_rank", "-last_reviewed", "-id"],
+                name="listed_recruiting_first", condition=LISTED,
+            ),
+            models.Index(
+                fields=["-last_reviewed", "-id"], name="listed_last_reviewed", condition=LISTED
+            ),
+            models.Index(
+                fields=["-first_published_at", "-id"], name="listed_newest", condition=LISTED
+            ),
+            models.Index(fields=["lay_title", "id"], name="listed_title", condition=LISTED),
+            # A status filter in the default order, without walking the others.
+            models.Index(
+                fields=["research_status", "recruitment_rank", "-last_reviewed", "-id"],
+                name="listed_status_order", condition=LISTED,
+            ),
+            models.Index(fields=["sponsor"], name="listed_sponsor", condition=LISTED),
+            # "Is this project listed?" for many IDs at once (the sites near a
+            # place), answered from the index alone.
+            models.Index(fields=["id"], name="listed_id", condition=LISTED),
             # The feeds: the newest changes to listed pages first (projects.feeds).
             models.Index(
                 fields=["-last_published_at", "-id"], name="listed_last_published",
@@ -506,6 +564,8 @@ class ProjectSite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "site"], name="unique_site_per_project"),
         ]
+        # From a place (a state, a radius) to its projects without a heap visit.
+        indexes = [models.Index(fields=["site", "project"], name="project_site_by_site")]
         verbose_name = _("site of this project")
         verbose_name_plural = _("Sites (where this research happens)")
 

@@ -2,6 +2,7 @@
 ``{% quick_facts project as facts %}`` and so on, one tag per presenter."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from .. import presenters
 
@@ -12,6 +13,23 @@ for _name in (
     "status_badge", "location_summary",
 ):
     register.simple_tag(getattr(presenters, _name), name=_name)
+
+
+@register.simple_tag
+def card_meta(project):
+    return presenters.card_meta(project)
+
+
+@register.simple_tag
+def facet_datalist(element_id, choices):
+    """Suggestions for a long filter list, built in Python (fast at hundreds)."""
+    options = format_html_join("", '<option value="{}">', ((c.label,) for c in choices or ()))
+    return format_html('<datalist id="{}">{}</datalist>', element_id, options)
+
+
+@register.filter
+def distance(miles):
+    return presenters.distance_text(miles)
 
 
 @register.filter

@@ -1,0 +1,256 @@
+"""Benchmark of the public pages: server time, SQL queries and HTML size of
+each page with cold caches, then requests per second under gunicorn.
+
+    DATABASE_URL=postgres://.../bench_100k python bench/pages.py --runs 30 --wrk
+
+Run it on a database filled by bench/generate.py. It sets DEBUG off (with a
+throwaway SECRET_KEY) unless the environment says otherwise. Each page is
+requested ``--runs`` times through Django's full request handler (every
+middleware, the URL resolver, the view, the template), with the cache
+cleared before every request: the numbers are what the first visitor after
+a change waits for. p50/p95 are of the server time (wall clock, database
+included); "Django CPU" is the Python process's own CPU time, which other
+load on the machine does not inflate; "queries" is the most any run made.
+
+``--wrk`` then starts gunicorn (2 workers) and measures requests per second
+with wrk for the listing, a project page and a static file, one after the
+other in the same run, with the page cache on (whatever CACHES says; set
+BENCH_REDIS_URL to use Redis, as production does).
+
+To add a page (the API, the feeds), append a line to ``pages()``.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SECURE_COOKIES", "0")
+# TLS ends at the load balancer; the benchmark speaks plain HTTP to the app.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import caches  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.templatetags.static import static  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from projects import facets  # noqa: E402
+from projects.filters import ProjectFilter  # noqa: E402
+from projects.models import FacetKind, Project  # noqa: E402
+
+
+def pages() -> list[tuple[str, str]]:
+    """(name, URL) of every page measured, with values taken from the data."""
+    menu = facets.load_menu()
+    top = {
+        kind: menu.choices(kind)[0].key
+        for kind in (FacetKind.CONDITION, FacetKind.SPONSOR, FacetKind.STATE)
+    }
+    rare = Project.objects.listed().filter(conditions__slug="phelan-mcdermid-syndrome").exists()
+    trials = (
+        Project.objects.listed()
+        .filter(study_type="clinical_trial")
+        .annotate(n=Count("project_sites"))
+        .order_by("pk")
+    )
+    # A typical trial page (the median trial has about 8 sites) and a big one.
+    detail = trials.filter(n__gte=6, n__lte=10).first() or Project.objects.listed().first()
+    big = trials.filter(n__gte=100).first() or detail
+    # A real word of the most common condition, misspelled (a letter dropped).
+    word = next(
+        w.lower()
+        for c in menu.choices(FacetKind.CONDITION)
+        for w in c.label.split()
+        if w.isalpha() and len(w) >= 7
+    )
+    misspelled = word[:2] + word[3:]
+    listing = "/projects/"
+    found = [
+        ("home", "/"),
+        ("listing, no filter", listing),
+        ("filter: condition (most common)", f"{listing}?condition={top[FacetKind.CONDITION]}"),
+        ("filter: country", f"{listing}?country=Canada"),
+        ("filter: state (most common)", f"{listing}?state={top[FacetKind.STATE]}"),
+        ("filter: sponsor (most common)", f"{listing}?sponsor={top[FacetKind.SPONSOR]}"),
+        ("filter: funding or phase", f"{listing}?funding=phase_2"),
+        ("filter: study type", f"{listing}?study_type=observational"),
+        ("filter: status", f"{listing}?status=completed"),
+        ("filter: recruiting now", f"{listing}?recruiting=on"),
+        ("filter: my age 45", f"{listing}?age=45"),
+        ("filter: sex female", f"{listing}?sex=female"),
+        ("filter: healthy volunteers", f"{listing}?healthy=on"),
+        ("search: common word", f"{listing}?q=cancer"),
+        ("search: rare word", f"{listing}?q={'phelan' if rare else 'fibrosis'}"),
+        (f"search: misspelled ({misspelled})", f"{listing}?q={misspelled}"),
+        ("search + 2 filters", f"{listing}?q=cancer&country=United+States&recruiting=on"),
+        ("patient: recruiting, age 45, female", f"{listing}?recruiting=on&age=45&sex=female"),
+        ("contradictory filters (0 results)", f"{listing}?study_type=nih_research&country=Canada"),
+        ("sort: relevance (search)", f"{listing}?q=cancer&sort=relevance"),
+        ("sort: last reviewed", f"{listing}?sort=-reviewed"),
+        ("sort: newest", f"{listing}?sort=newest"),
+        ("sort: title", f"{listing}?sort=title"),
+        ("deep page (100)", f"{listing}?page=100"),
+        ("deep page, filtered", f"{listing}?status=completed&page=100"),
+        ("detail page", detail.get_absolute_url()),
+        ("API: projects", "/api/v1/projects/"),
+        ("API: projects, search + filter", "/api/v1/projects/?q=cancer&recruiting=on"),
+        ("feed: RSS", "/feeds/projects.rss"),
+        (
+            f"detail page, trial with {big.n if hasattr(big, 'n') else '?'} sites",
+            big.get_absolute_url(),
+        ),
+    ]
+    if "near" in ProjectFilter.base_filters:
+        found[13:13] = [
+            ("place: near 02114, 25 miles", f"{listing}?near=02114&radius=25"),
+            (
+                "place + search + recruiting",
+                f"{listing}?q=cancer&near=02114&radius=50&recruiting=on",
+            ),
+        ]
+    return found
+
+
+def measure(runs: int) -> list[tuple]:
+    client = Client()
+    cache = caches["default"]
+    rows = []
+    for name, url in pages():
+        times, cpu, queries, size, status = [], [], 0, 0, 0
+        for run in range(runs + 2):
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                elapsed_cpu = (time.process_time() - started_cpu) * 1000
+            if run >= 2:  # two warm-up runs: Python imports, template loading
+                times.append(elapsed)
+                cpu.append(elapsed_cpu)
+            queries = max(queries, len(captured.captured_queries))
+            size, status = len(response.content), response.status_code
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        rows.append(
+            (
+                name,
+                url,
+                status,
+                statistics.median(times),
+                p95,
+                statistics.median(cpu),
+                queries,
+                size / 1024,
+            )
+        )
+    return rows
+
+
+def throughput(seconds: int, detail_url: str) -> list[tuple[str, float]]:
+    """Requests per second under gunicorn (2 workers) for the listing, a
+    project page and a static file, measured one after the other."""
+    env = dict(os.environ)
+    port = 8765
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "findatrial.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--env",
+            f"DJANGO_SETTINGS_MODULE={env['DJANGO_SETTINGS_MODULE']}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    targets = [
+        ("listing", "/projects/"),
+        ("detail page", detail_url),
+        ("static file", static("css/site.css")),
+    ]
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/projects/", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = []
+        for name, path in targets:
+            for _ in range(20):  # fill both workers' caches
+                urllib.request.urlopen(base + path, timeout=5).read()
+            out = subprocess.run(
+                ["wrk", "-t2", "-c16", f"-d{seconds}s", base + path],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            results.append((name, float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))))
+        return results
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--wrk", action="store_true", help="also measure requests per second")
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    args = parser.parse_args()
+    # DEBUG off serves hashed static files from the manifest: build it.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+    )
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    total = Project.objects.count()
+    listed = Project.objects.listed().count()
+    print(
+        f"{connection.vendor}, {total:,} projects ({listed:,} listed), "
+        f"{args.runs} runs per page, caches cleared before each request\n"
+    )
+    rows = measure(args.runs)
+    print("| page | status | p50 ms | p95 ms | Django CPU p50 ms | SQL queries | HTML KB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, _url, status, p50, p95, cpu, queries, size in rows:
+        print(
+            f"| {name} | {status} | {p50:.1f} | {p95:.1f} | {cpu:.1f} | {queries} | {size:.1f} |"
+        )
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+    if args.wrk:
+        detail_url = next(url for name, url, *_ in rows if name == "detail page")
+        print("\n| under gunicorn, 2 workers, cache on | requests/s |")
+        print("| --- | ---: |")
+        for name, rps in throughput(args.wrk_seconds, detail_url):
+            print(f"| {name} | {rps:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Settings for the benchmark: the project's own, plus Redis as the cache
+when BENCH_REDIS_URL is set, to measure against what production runs."""
+
+import os
+
+from findatrial.settings import *  # noqa: F403
+
+if os.environ.get("BENCH_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_REDIS_URL"],
+        }
+    }

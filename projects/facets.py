@@ -1,0 +1,421 @@
+"""Filter choices, their counts and the search vocabulary, for the public
+listing: read from a small table, never counted per request (STYLE.md 14).
+
+The table (``models.Facet``) holds, for each value of each facet (a
+condition, a country, a state, a sponsor, a study type, a funding type, a
+status, a word of the searchable text), how many listed projects have it.
+The listing reads it to offer "the 30 most common conditions" as
+suggestions, to validate what a visitor typed, to say "2,310 projects
+found" for a single filter without counting, and to correct misspellings.
+Reading it is one indexed query (``menu()``), memoized per cache
+generation, so the first request after the cache is cleared is as fast as
+the rest.
+
+Keeping it exact: ``refresh(project_ids)`` recomputes what each of those
+projects contributes now (nothing unless it is listed), compares that with
+what it contributed last time (``models.ProjectFacets``) and adds the
+difference to the counts, in the caller's transaction. ``projects.signals``
+calls it for every save of a project, its conditions or its sites, so
+publishing, withdrawing, archiving, approving a new version and imports all
+keep it current without remembering to. Writers that bypass signals
+(``bulk_create``, ``QuerySet.update``) call ``refresh`` for the projects they
+touched; ``rebuild()`` (``manage.py refresh_facets``) recomputes everything.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, connections, transaction
+from django.db.models import F, Q
+
+from . import cache
+from .choices import FundingMechanism, ResearchStatus, StudyType
+from .models import Facet, FacetKind, Project, ProjectFacets, ProjectSearch, ProjectSite
+
+#: How many entries of the long lists the listing offers as suggestions.
+TOP = {FacetKind.CONDITION: 40, FacetKind.STATE: 60, FacetKind.SPONSOR: 40}
+#: Facets listed in full: short, bounded lists.
+WHOLE = (
+    FacetKind.ALL,
+    FacetKind.COUNTRY,
+    FacetKind.STUDY_TYPE,
+    FacetKind.FUNDING,
+    FacetKind.STATUS,
+    FacetKind.SEX,
+    FacetKind.HEALTHY,
+)
+#: Project fields whose change can change its facets.
+FACET_FIELDS = frozenset(
+    {
+        "is_live",
+        "archived_at",
+        "sponsor",
+        "sponsor_id",
+        "study_type",
+        "funding_mechanism",
+        "research_status",
+        "sex_eligibility",
+        "healthy_volunteers",
+        "lay_title",
+        "lay_summary",
+        "official_title",
+        "search_conditions",
+    }
+)
+CHOICE_LABELS = {
+    FacetKind.STUDY_TYPE: dict(StudyType.choices),
+    FacetKind.FUNDING: dict(FundingMechanism.choices),
+    FacetKind.STATUS: dict(ResearchStatus.choices),
+}
+
+_WORD = re.compile(r"[a-z]{3,40}")
+#: Words too common to search for (PostgreSQL's English stop words drop them too).
+STOP_WORDS = frozenset(
+    "about after all also and any are been before being both but can could did does doing "
+    "down during each few for from further had has have having her here hers him his how "
+    "into its itself just more most not now off once only other our ours out over own same "
+    "she should some such than that the their theirs them then there these they this those "
+    "through too under until very was were what when where which while who whom why will "
+    "with would you your yours".split()
+)
+_CHUNK = 2000
+
+
+def words(text: str) -> set[str]:
+    """The searchable words of ``text``, as the vocabulary keeps them."""
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+# Reading -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    kind: str
+    key: str
+    label: str
+    count: int
+    record_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What the listing's form offers, with counts."""
+
+    total: int = 0
+    entries: dict[str, list[Choice]] = field(default_factory=dict)
+
+    def choices(self, kind: str) -> list[Choice]:
+        return self.entries.get(kind, [])
+
+    def find(self, kind: str, value: str) -> Choice | None:
+        """The entry whose key or label is ``value`` (any case), if listed here."""
+        folded = value.casefold()
+        for choice in self.choices(kind):
+            if choice.key == value or choice.label.casefold() == folded:
+                return choice
+        return None
+
+    def count(self, kind: str, key: str) -> int:
+        found = self.find(kind, key)
+        return found.count if found else 0
+
+
+def menu() -> Menu:
+    """The choice lists of the listing, memoized per cache generation."""
+    return cache.memoize("facets:menu", load_menu)
+
+
+def load_menu() -> Menu:
+    """One indexed query: the short facets whole, the long ones' top entries."""
+    table = connection.ops.quote_name(Facet._meta.db_table)
+    columns = '"kind", "key", "label", "count", "record_id"'
+    placeholders = ", ".join(["%s"] * len(WHOLE))
+    parts = [f'SELECT {columns} FROM {table} WHERE "kind" IN ({placeholders})']
+    params: list = list(WHOLE)
+    for kind, limit in TOP.items():
+        parts.append(
+            f'SELECT * FROM (SELECT {columns} FROM {table} WHERE "kind" = %s '
+            f'ORDER BY "count" DESC, "key" LIMIT {int(limit)}) AS top_{kind}'
+        )
+        params.append(kind)
+    # Raw SQL bypasses the database router: ask it (a read replica may serve this).
+    with connections[Facet.objects.all().db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    entries: dict[str, list[Choice]] = {}
+    for kind, key, label, count, record_id in rows:
+        entries.setdefault(kind, []).append(Choice(kind, key, label, count, record_id))
+    for kind in (FacetKind.COUNTRY,):
+        entries.get(kind, []).sort(key=lambda c: c.label.casefold())
+    for kind in TOP:
+        entries.get(kind, []).sort(key=lambda c: (-c.count, c.label.casefold()))
+    total = entries.pop(FacetKind.ALL, [Choice(FacetKind.ALL, "", "", 0)])[0].count
+    return Menu(total=total, entries=entries)
+
+
+def lookup(wanted: dict[str, str]) -> dict[str, Choice]:
+    """Resolve typed values (a slug, a code or a name in any case) of several
+    facets in one query; values no listed project has are left out."""
+    found: dict[str, Choice] = {}
+    if not wanted:
+        return found
+    match = Q()
+    for kind, value in wanted.items():
+        match |= Q(kind=kind, key=value) | Q(kind=kind, label__iexact=value)
+    for row in Facet.objects.filter(match).order_by("-count"):
+        if row.kind not in found or row.key == wanted[row.kind]:
+            found[row.kind] = Choice(row.kind, row.key, row.label, row.count, row.record_id)
+    return found
+
+
+# Keeping the counts ----------------------------------------------------------
+
+
+def refresh(project_ids: Iterable[int]) -> None:
+    """Bring the counts up to date for these projects, whatever changed."""
+    ids = sorted({pk for pk in project_ids if pk is not None})
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        with transaction.atomic():
+            rows = {
+                row.project_id: row for row in ProjectFacets.objects.filter(project_id__in=chunk)
+            }
+            previous = {pk: set(row.keys) for pk, row in rows.items()}
+            current, labels, summaries = _contributions(chunk)
+            if not previous and not current:
+                continue
+            delta: Counter = Counter()
+            for pk in chunk:
+                now, before = current.get(pk, set()), previous.get(pk, set())
+                delta.update({key: 1 for key in now - before})
+                delta.update({key: -1 for key in before - now})
+            _apply(delta, labels)
+            gone = [pk for pk in previous if pk not in current]
+            if gone:
+                ProjectFacets.objects.filter(project_id__in=gone).delete()
+            changed = [
+                _entry(pk, keys, summaries[pk])
+                for pk, keys in current.items()
+                if keys != previous.get(pk) or summaries[pk] != _summary(rows.get(pk))
+            ]
+            ProjectFacets.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["project"],
+                update_fields=["keys", *SUMMARY_FIELDS],
+            )
+            _index_places(current)
+
+
+def forget(project_ids: Iterable[int]) -> None:
+    """Take projects that are about to be deleted out of the counts."""
+    rows = list(ProjectFacets.objects.filter(project_id__in=list(project_ids)))
+    delta: Counter = Counter()
+    for row in rows:
+        delta.update({key: -1 for key in row.keys})
+    _apply(delta, {})
+    ProjectFacets.objects.filter(project_id__in=[r.project_id for r in rows]).delete()
+
+
+def relabel(kind: str, key: str, label: str) -> None:
+    """A condition or an organization was renamed."""
+    Facet.objects.filter(kind=kind, key=key).exclude(label=label).update(label=label[:255])
+
+
+def rebuild() -> int:
+    """Recompute every count from the listed projects; returns how many."""
+    with transaction.atomic():
+        Facet.objects.all().delete()
+        ProjectFacets.objects.all().delete()
+        totals: Counter = Counter()
+        labels: Labels = {}
+        ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), _CHUNK):
+            current, chunk_labels, summaries = _contributions(ids[start : start + _CHUNK])
+            labels.update(chunk_labels)
+            for keys in current.values():
+                totals.update(keys)
+            ProjectFacets.objects.bulk_create(
+                [_entry(pk, keys, summaries[pk]) for pk, keys in current.items()],
+                batch_size=_CHUNK,
+            )
+            _index_places(current)
+        Facet.objects.bulk_create(
+            [
+                Facet(
+                    kind=kind,
+                    key=key,
+                    label=labels[joined][0][:255],
+                    count=count,
+                    record_id=labels[joined][1],
+                )
+                for joined, count in totals.items()
+                for kind, key in [_split(joined)]
+            ],
+            batch_size=5000,
+        )
+    cache.invalidate()
+    return len(ids)
+
+
+Labels = dict[str, tuple[str, int | None]]
+SUMMARY_FIELDS = ("site_count", "country_count", "first_city", "first_state", "first_country")
+
+
+def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[int, tuple]]:
+    """What each listed project among ``ids`` contributes, as "kind:key"
+    strings; the label (and record ID) of each key; and each project's site
+    summary (``SUMMARY_FIELDS``) for its listing card."""
+    current: dict[int, set[str]] = {}
+    labels: Labels = {}
+    summaries: dict[int, tuple] = {}
+
+    def add(pk: int, kind: str, key: str, label: str, record_id: int | None = None) -> None:
+        if key:
+            joined = f"{kind}:{key}"
+            current[pk].add(joined)
+            labels[joined] = (label, record_id)
+
+    rows = (
+        Project.objects.listed()
+        .filter(pk__in=ids)
+        .values_list(
+            "pk",
+            "sponsor_id",
+            "sponsor__slug",
+            "sponsor__name",
+            "study_type",
+            "funding_mechanism",
+            "research_status",
+            "sex_eligibility",
+            "healthy_volunteers",
+            "lay_title",
+            "lay_summary",
+            "official_title",
+            "search_conditions",
+        )
+    )
+    for (
+        pk,
+        sponsor_id,
+        sponsor_slug,
+        sponsor,
+        study_type,
+        funding,
+        status,
+        sex,
+        healthy,
+        *texts,
+    ) in rows:
+        current[pk] = set()
+        add(pk, FacetKind.ALL, "*", "")
+        add(pk, FacetKind.SPONSOR, sponsor_slug, sponsor, sponsor_id)
+        add(pk, FacetKind.SEX, sex, sex)
+        if healthy:
+            add(pk, FacetKind.HEALTHY, "yes", "yes")
+        for kind, code in (
+            (FacetKind.STUDY_TYPE, study_type),
+            (FacetKind.FUNDING, funding),
+            (FacetKind.STATUS, status),
+        ):
+            add(pk, kind, code, str(CHOICE_LABELS[kind].get(code, code)))
+        for word in words(" ".join(texts)):
+            add(pk, FacetKind.WORD, word, word)
+    if not current:
+        return current, labels, summaries
+    listed = list(current)
+    conditions = Project.conditions.through.objects.filter(project_id__in=listed).values_list(
+        "project_id", "condition_id", "condition__slug", "condition__name"
+    )
+    for pk, condition_id, slug, name in conditions:
+        add(pk, FacetKind.CONDITION, slug, name, condition_id)
+    places = (
+        ProjectSite.objects.filter(project_id__in=listed)
+        .order_by("project_id", "order", "pk")
+        .values_list("project_id", "site__city", "site__state", "site__country")
+    )
+    sites: dict[int, list[tuple]] = {}
+    for pk, city, state, country in places:
+        sites.setdefault(pk, []).append((city, state, country))
+        add(pk, FacetKind.COUNTRY, country, country)
+        add(pk, FacetKind.STATE, state, state)
+    for pk in listed:
+        found = sites.get(pk, [])
+        first = found[0] if found else ("", "", "")
+        summaries[pk] = (len(found), len({country for _c, _s, country in found}), *first)
+    return current, labels, summaries
+
+
+def _entry(pk: int, keys: set[str], summary: tuple) -> ProjectFacets:
+    return ProjectFacets(project_id=pk, keys=sorted(keys), **dict(zip(SUMMARY_FIELDS, summary)))
+
+
+def _summary(row: ProjectFacets | None) -> tuple | None:
+    return tuple(getattr(row, name) for name in SUMMARY_FIELDS) if row else None
+
+
+#: Facets a ranked search narrows by on the search index's own rows.
+PLACE_KINDS = (FacetKind.CONDITION, FacetKind.COUNTRY, FacetKind.STATE)
+
+
+def _index_places(current: dict[int, set[str]]) -> None:
+    """Copy each listed project's conditions and places onto its search
+    index row (PostgreSQL's trigger wrote the row; SQLite has none)."""
+    if connection.vendor != "postgresql" or not current:
+        return
+    prefixes = tuple(f"{kind}:" for kind in PLACE_KINDS)
+    entries = [
+        ProjectSearch(project_id=pk, facet_keys=sorted(k for k in keys if k.startswith(prefixes)))
+        for pk, keys in current.items()
+    ]
+    ProjectSearch.objects.bulk_update(entries, ["facet_keys"], batch_size=1000)
+
+
+def _split(joined: str) -> tuple[str, str]:
+    kind, _, key = joined.partition(":")
+    return kind, key
+
+
+def _apply(delta: Counter, labels: Labels) -> None:
+    """Add ``delta`` to the counts: an upsert for the increases, an update
+    or a delete (at zero) for the decreases. Keys are handled in sorted
+    order, so two refreshes at once lock rows in the same order."""
+    increases = sorted((k, d) for k, d in delta.items() if d > 0)
+    decreases = sorted((k, d) for k, d in delta.items() if d < 0)
+    table = connection.ops.quote_name(Facet._meta.db_table)
+    for start in range(0, len(increases), 500):
+        batch = increases[start : start + 500]
+        values, params = [], []
+        for joined, amount in batch:
+            kind, key = _split(joined)
+            label, record_id = labels.get(joined, (key, None))
+            values.append("(%s, %s, %s, %s, %s)")
+            params += [kind, key, label[:255], amount, record_id]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO {table} ("kind", "key", "label", "count", "record_id") '
+                f'VALUES {", ".join(values)} ON CONFLICT ("kind", "key") DO UPDATE SET '
+                f'"count" = {table}."count" + excluded."count", "label" = excluded."label"',
+                params,
+            )
+    by_amount: dict[int, list[str]] = {}
+    for joined, amount in decreases:
+        by_amount.setdefault(amount, []).append(joined)
+    for amount, keys in by_amount.items():
+        match = _match(keys)
+        Facet.objects.filter(match, count__lte=-amount).delete()
+        Facet.objects.filter(match).update(count=F("count") + amount)
+
+
+def _match(keys: list[str]) -> Q:
+    by_kind: dict[str, list[str]] = {}
+    for joined in keys:
+        kind, key = _split(joined)
+        by_kind.setdefault(kind, []).append(key)
+    match = Q(pk__in=[])
+    for kind, kind_keys in by_kind.items():
+        match |= Q(kind=kind, key__in=kind_keys)
+    return match

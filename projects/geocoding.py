@@ -1,0 +1,48 @@
+"""Coordinates for sites that have none, from ZIP or city centroids.
+
+Distance search ("within 25 miles of 02114") needs each site's latitude and
+longitude. ClinicalTrials.gov gives most of them; RePORTER gives none, and
+editors type sites by hand. A site saved without coordinates gets its ZIP
+code's centroid, else its city's centre (``geo.centroids.centroid_for``,
+offline), with ``coordinates_source`` saying which, so a precise registry
+point is never overwritten by an estimate. ``projects.signals`` runs
+``fill_coordinates`` after each save of such a site; ``manage.py
+geocode_sites`` fills the ones already stored.
+"""
+
+from geo.centroids import centroid_for
+
+from .choices import CoordinatesSource
+from .models import Site
+
+GEOCODED_FIELDS = ["latitude", "longitude", "coordinates_source"]
+
+
+def fill_coordinates(site: Site) -> bool:
+    """Set ``site``'s coordinates from its ZIP or city if it has none;
+    returns whether it did (the caller saves)."""
+    if site.has_coordinates:
+        return False
+    place = centroid_for(site.zip_code, site.city, site.state, country=site.country)
+    if place is None:
+        return False
+    site.latitude, site.longitude = place.latitude, place.longitude
+    site.coordinates_source = CoordinatesSource.ZIP if place.zip_code else CoordinatesSource.CITY
+    return True
+
+
+def geocode_sites(batch_size: int = 500) -> tuple[int, int]:
+    """Fill every stored site without coordinates that a centroid can place;
+    returns (filled, left without)."""
+    filled = missing = 0
+    pending = Site.objects.filter(latitude__isnull=True).order_by("pk")
+    last_pk = 0
+    while True:
+        batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            return filled, missing
+        last_pk = batch[-1].pk
+        done = [site for site in batch if fill_coordinates(site)]
+        Site.objects.bulk_update(done, GEOCODED_FIELDS)
+        filled += len(done)
+        missing += len(batch) - len(done)

@@ -1,0 +1,203 @@
+"""One page of the public listing: how many results, which projects in
+which order, and what their cards show, in a fixed number of queries
+whatever the filters, the depth and the page size.
+
+- Counting: no filter or a single facet filter is counted already
+  (``projects.facets``); anything else is counted in SQL up to
+  ``COUNT_LIMIT`` and shown as "over 1,000" beyond it, so a count never
+  walks the whole table.
+- Paging: page numbers, up to ``MAX_PAGES`` pages (an OFFSET never larger
+  than ``MAX_PAGES * page size``, so a deep page costs what the first
+  does); beyond that the page asks the visitor to narrow the search. A
+  page past the end shows the last page, with a note.
+- Near a place: the sites within the radius come from a bounding-box
+  query, the projects at them from one more, so the count is exact and the
+  order can be nearest first; each card says how far its nearest site is.
+- Loading: the page's IDs first (the only query that sorts), then those
+  rows with only the columns a card shows, their sponsor and their site
+  summary (kept by ``projects.facets``), then their conditions.
+"""
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .facets import SUMMARY_FIELDS
+from .filters import ProjectFilter
+from .models import Project, ProjectSite
+from .models.project import CARD_FIELDS
+
+#: Counted exactly up to here; more is shown as "over 1,000" (a count stops
+#: at the limit, so it never costs more than reading that many rows).
+COUNT_LIMIT = 1_000
+#: Pages reachable by number; narrower searches reach the rest.
+MAX_PAGES = 100
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    count: int
+    countries: int
+    city: str
+    state: str
+    country: str
+
+
+@dataclass
+class ListingPage:
+    number: int
+    size: int
+    items: list = field(default_factory=list)
+    count: int = 0
+    count_is_capped: bool = False
+    requested: int = 1
+
+    @property
+    def count_text(self) -> str:
+        """ "1 project", "2,310 projects", "Over 10,000 projects"."""
+        if self.count_is_capped:
+            return _("Over %(n)s projects") % {"n": f"{self.count:,}"}
+        return ngettext("%(n)s project", "%(n)s projects", self.count) % {"n": f"{self.count:,}"}
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.size))
+
+    @property
+    def last_reachable(self) -> int:
+        return min(self.num_pages, MAX_PAGES)
+
+    @property
+    def pages_are_capped(self) -> bool:
+        return self.count_is_capped or self.num_pages > MAX_PAGES
+
+    @property
+    def beyond_end(self) -> bool:
+        """The visitor asked for a page past the last one."""
+        return self.requested > self.number
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.last_reachable
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.items)
+
+
+def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
+    """Page ``number`` (1-based) of the filtered, sorted results."""
+    ids = filterset.result_ids()
+    if filterset.near_sites is not None:
+        return _page_near(filterset, ids, number, size)
+    count = filterset.exact_count()
+    capped = False
+    if count is None:
+        count = ids.order_by()[: COUNT_LIMIT + 1].count()
+        capped = count > COUNT_LIMIT
+        count = min(count, COUNT_LIMIT)
+    result = ListingPage(
+        number=number, size=size, count=count, count_is_capped=capped, requested=number
+    )
+    result.number = max(1, min(number, result.last_reachable))
+    if count:
+        offset = (result.number - 1) * size
+        page_ids = []
+        first_group = filterset.first_group_ids()
+        if first_group is not None:
+            page_ids = list(first_group[offset : offset + size])
+        if len(page_ids) < min(size, count - offset):
+            page_ids = list(ids[offset : offset + size])
+        result.items = cards(page_ids)
+    return result
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """A project's closest site to the place asked for."""
+
+    miles: float
+    site: object  # filters.NearSite: institution, city, state
+
+
+def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> ListingPage:
+    """With a place: every matching project's nearest site, from one query
+    over the sites within the radius (so the count is exact), nearest first
+    unless another order was chosen."""
+    near = filterset.near_sites
+    closest: dict[int, tuple[float, int]] = {}  # project: (miles, site)
+    if near:
+        # The other filters' projects (the place is this query's own part);
+        # no ORDER BY, so the (site, project) index answers it alone.
+        others = filterset.without("near").order_by().values("pk")
+        pairs = (
+            ProjectSite.objects.filter(site_id__in=list(near), project_id__in=others)
+            .order_by()
+            .values_list("project_id", "site_id")
+        )
+        for project_id, site_id in pairs:
+            miles = near[site_id].miles
+            if miles < closest.get(project_id, (math.inf,))[0]:
+                closest[project_id] = (miles, site_id)
+    result = ListingPage(number=number, size=size, count=len(closest), requested=number)
+    result.number = max(1, min(number, result.last_reachable))
+    offset = (result.number - 1) * size
+    if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
+        first = heapq.nsmallest(
+            offset + size, closest.items(), key=lambda item: (item[1], item[0])
+        )
+        page_ids = [pk for pk, _where in first[offset:]]
+    else:
+        page_ids = list(ids[offset : offset + size])
+    result.items = cards(page_ids)
+    for project in result.items:
+        if project.pk in closest:
+            miles, site_id = closest[project.pk]
+            project.nearest = Nearest(miles, near[site_id])
+    return result
+
+
+def cards(ids: list[int]) -> list[Project]:
+    """The projects ``ids`` in that order, with what a card shows: the site
+    summary comes from the facet row (``models.ProjectFacets``), kept current
+    by ``projects.facets``, so no card aggregates over its sites."""
+    projects = (
+        Project.objects.listed()
+        .filter(pk__in=ids)
+        .for_listing_cards()
+        .select_related("facet_entry")
+        .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
+    )
+    by_pk = {project.pk: project for project in projects}
+    items = []
+    for pk in ids:
+        project = by_pk.get(pk)
+        if project is None:  # withdrawn between the two queries
+            continue
+        entry = getattr(project, "facet_entry", None)
+        project.site_summary = (
+            SiteSummary(*(getattr(entry, name) for name in SUMMARY_FIELDS))
+            if entry
+            else SiteSummary(0, 0, "", "", "")
+        )
+        items.append(project)
+    return items

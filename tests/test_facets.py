@@ -1,0 +1,246 @@
+"""Facet counts: exact after every workflow step and every change of a
+project's conditions, sites or sponsor, equal to a full rebuild, and read
+in one indexed query."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from projects import editing, facets, workflow
+from projects.models import Condition, Facet, FacetKind, Project, ProjectFacets, ProjectSite, Site
+
+from .conftest import BOSTON, TORONTO
+
+pytestmark = pytest.mark.django_db
+
+
+def counts(kind=None) -> dict:
+    rows = Facet.objects.all() if kind is None else Facet.objects.filter(kind=kind)
+    return {(f.kind, f.key): f.count for f in rows}
+
+
+def snapshot() -> dict:
+    return {(f.kind, f.key): (f.label, f.count) for f in Facet.objects.all()}
+
+
+@pytest.fixture
+def trial(make_project):
+    return make_project(
+        study_type="clinical_trial",
+        lay_title="Migraine pill",
+        conditions=["Migraine", "Insomnia"],
+        sites=[BOSTON, TORONTO],
+        sponsor="Northwind Therapeutics",
+        sex_eligibility="all",
+    )
+
+
+def test_a_draft_counts_for_nothing(trial):
+    assert counts() == {}
+
+
+def test_publishing_counts_each_value_once(trial, publish):
+    publish(trial)
+    found = counts()
+    assert found[("all", "*")] == 1
+    assert found[("condition", "migraine")] == 1 and found[("condition", "insomnia")] == 1
+    assert found[("country", "United States")] == 1 and found[("country", "Canada")] == 1
+    assert found[("state", "Massachusetts")] == 1 and found[("state", "Ontario")] == 1
+    assert found[("sponsor", "northwind-therapeutics")] == 1
+    assert found[("study_type", "clinical_trial")] == 1
+    assert found[("status", "recruiting")] == 1
+    assert found[("sex", "all")] == 1 and ("healthy", "yes") not in found
+    assert found[("word", "migraine")] == 1 and found[("word", "pill")] == 1
+    assert Facet.objects.get(kind="condition", key="migraine").label == "Migraine"
+
+
+def test_withdrawing_and_archiving_take_a_project_out(trial, publish, reviewer):
+    publish(trial)
+    workflow.withdraw(trial, reviewer, "Source withdrawn")
+    assert counts() == {}
+    publish(trial)
+    Project.objects.filter(pk=trial.pk).update(end_date=datetime.date(2020, 1, 1))
+    trial.refresh_from_db()
+    workflow.archive(trial, reviewer)
+    assert counts() == {}
+
+
+def test_a_second_project_adds_and_a_shared_value_counts_two(trial, publish, make_project):
+    publish(trial)
+    publish(make_project(lay_title="Sleep study", conditions=["Insomnia"], sites=[BOSTON]))
+    found = counts()
+    assert found[("all", "*")] == 2
+    assert found[("condition", "insomnia")] == 2
+    assert found[("condition", "migraine")] == 1
+    assert found[("state", "Massachusetts")] == 2
+    assert found[("state", "Ontario")] == 1
+
+
+def test_an_approved_new_version_moves_the_condition_counts(
+    trial, publish, editor, reviewer, other_reviewer
+):
+    publish(trial)
+    content = {
+        **editing.revisions.snapshot(trial),
+        "conditions": [Condition.objects.get_or_create(name="Asthma")[0].pk],
+    }
+    editing.save_content(trial, editor, content=content)
+    # The live page keeps its conditions until a reviewer approves the draft.
+    assert counts(FacetKind.CONDITION) == {
+        ("condition", "migraine"): 1,
+        ("condition", "insomnia"): 1,
+    }
+    workflow.submit(trial, editor, readability_override="Test text.")
+    workflow.approve(trial, other_reviewer)
+    assert counts(FacetKind.CONDITION) == {("condition", "asthma"): 1}
+
+
+def test_source_changes_on_a_live_page_are_counted(trial, publish):
+    """What an import does: it saves the live row's source facts and sites."""
+    publish(trial)
+    trial.research_status = "completed"
+    trial.save(update_fields=["research_status", "updated_at"])
+    ProjectSite.objects.filter(project=trial, site__country="Canada").delete()
+    Site.objects.filter(city="Boston").update(state="MA")  # no signal: refresh by hand
+    facets.refresh([trial.pk])
+    found = counts()
+    assert ("status", "recruiting") not in found and found[("status", "completed")] == 1
+    assert ("country", "Canada") not in found and ("state", "Ontario") not in found
+    assert found[("state", "MA")] == 1 and ("state", "Massachusetts") not in found
+
+
+def test_a_renamed_condition_or_sponsor_is_relabelled(trial, publish):
+    publish(trial)
+    condition = Condition.objects.get(name="Migraine")
+    condition.name = "Migraine headache"
+    condition.save()
+    assert Facet.objects.get(kind="condition", key="migraine").label == "Migraine headache"
+    assert counts(FacetKind.WORD)[("word", "headache")] == 1
+    sponsor = trial.sponsor
+    sponsor.name = "Northwind Bio"
+    sponsor.save()
+    assert Facet.objects.get(kind="sponsor", key=sponsor.slug).label == "Northwind Bio"
+
+
+def test_deleting_a_live_project_takes_it_out(trial, publish):
+    publish(trial)
+    Project.objects.get(pk=trial.pk).delete()
+    assert counts() == {}
+
+
+def test_incremental_counts_equal_a_full_rebuild(trial, publish, make_project, reviewer):
+    publish(trial)
+    other = publish(
+        make_project(
+            lay_title="Sleep and memory",
+            conditions=["Insomnia", "Dementia"],
+            sites=[BOSTON],
+            sponsor="Northwind Therapeutics",
+        )
+    )
+    publish(
+        make_project(lay_title="Tumor barriers", conditions=["Breast cancer"], sites=[TORONTO])
+    )
+    workflow.withdraw(other, reviewer, "Paused")
+    ProjectSite.objects.create(
+        project=trial,
+        site=Site.objects.create(
+            institution="Houston Methodist", city="Houston", state="Texas", country="United States"
+        ),
+    )
+    make_project(lay_title="Never published", conditions=["Rare disease"], sites=[BOSTON])
+    incremental = snapshot()
+    facets.rebuild()
+    assert snapshot() == incremental
+
+
+def test_the_menu_is_one_query_cold_and_none_warm(
+    trial, publish, make_project, django_assert_num_queries
+):
+    publish(trial)
+    publish(make_project(lay_title="Sleep", conditions=["Insomnia"], sites=[BOSTON]))
+    with django_assert_num_queries(1):
+        menu = facets.menu()
+    with django_assert_num_queries(0):
+        assert facets.menu() == menu
+    assert menu.total == 2
+    assert [c.label for c in menu.choices(FacetKind.CONDITION)] == ["Insomnia", "Migraine"]
+    assert [c.label for c in menu.choices(FacetKind.COUNTRY)] == ["Canada", "United States"]
+    assert menu.count(FacetKind.STUDY_TYPE, "clinical_trial") == 1
+
+
+def test_the_long_lists_offer_only_their_top_entries(make_project, publish, monkeypatch):
+    monkeypatch.setitem(facets.TOP, FacetKind.CONDITION, 2)
+    for n, names in enumerate(
+        [["Asthma"], ["Asthma", "Migraine"], ["Asthma", "Migraine", "Gout"]]
+    ):
+        publish(make_project(lay_title=f"Study {n}", conditions=names))
+    menu = facets.load_menu()
+    assert [(c.label, c.count) for c in menu.choices(FacetKind.CONDITION)] == [
+        ("Asthma", 3),
+        ("Migraine", 2),
+    ]
+    # Anything else is still found when typed, by slug or by name in any case.
+    found = facets.lookup({FacetKind.CONDITION: "GOUT", FacetKind.SPONSOR: "no-such-sponsor"})
+    gout = Condition.objects.get(name="Gout")
+    assert found == {FacetKind.CONDITION: facets.Choice("condition", "gout", "Gout", 1, gout.pk)}
+
+
+def test_the_vocabulary_keeps_words_of_the_listed_text(make_project, publish):
+    publish(
+        make_project(
+            lay_title="How sleep clears amyloid",
+            lay_summary="The brain washes out waste.",
+            official_title="Glymphatic Clearance",
+            conditions=["Alzheimer's disease"],
+        )
+    )
+    vocabulary = set(k for _kind, k in counts(FacetKind.WORD))
+    assert {
+        "sleep",
+        "clears",
+        "amyloid",
+        "brain",
+        "washes",
+        "glymphatic",
+        "alzheimer",
+    } <= vocabulary
+    assert not {"how", "the", "out"} & vocabulary  # stop words and short words
+
+
+def test_counts_never_go_negative_when_a_row_is_missing(trial, publish):
+    """Drift (a row deleted by hand) is repaired by the next change, never an error."""
+    publish(trial)
+    Facet.objects.filter(kind="condition", key="migraine").delete()
+    trial.is_live = False
+    trial.status = "draft"
+    trial.archived_at = None
+    trial.save(update_fields=["is_live", "status", "updated_at"])
+    assert counts() == {}
+
+
+def test_the_refresh_facets_command_rebuilds_from_scratch(trial, publish):
+    publish(trial)
+    Facet.objects.all().delete()
+    call_command("refresh_facets", stdout=io.StringIO())
+    assert counts()[("condition", "migraine")] == 1
+
+
+def test_the_card_site_summary_follows_the_sites(trial, publish):
+    publish(trial)
+    entry = ProjectFacets.objects.get(project=trial)
+    assert (entry.site_count, entry.country_count, entry.first_city) == (2, 2, "Boston")
+    ProjectSite.objects.create(
+        project=trial,
+        order=5,
+        site=Site.objects.create(
+            institution="Beth Israel",
+            city="Boston",
+            state="Massachusetts",
+            country="United States",
+        ),
+    )
+    entry.refresh_from_db()
+    assert (entry.site_count, entry.country_count) == (3, 2)  # no facet key changed, still updated

@@ -1,0 +1,161 @@
+"""The listing page at scale: query budgets that do not grow with the page
+size or the filters, counts capped with words for people, pages capped
+with a way forward, and cards that show what they should."""
+
+import html
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects import listing
+from projects.models import Contact, Project
+from projects.views import ProjectListView
+
+from .factories import published_projects
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("projects:list")
+#: Issue 6's budget for any listing (filters, search, place): queries.
+LISTING_BUDGET = 8
+#: A trial's page also reads its NIH grant links (the JSON-LD "funding").
+DETAIL_BUDGET = 6
+
+
+def _text(response):
+    page = response.content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
+
+
+@pytest.fixture
+def sixty(make_project, publish):
+    """60 published projects, each with 3 sites, 3 investigators and 3 conditions."""
+    return published_projects(make_project, publish, 60)
+
+
+QUERIES = [
+    {},
+    {"q": "breathing"},
+    {"q": "braething sleep"},  # misspelled: a correction too
+    {"condition": "asthma"},
+    {"condition": "Asthma", "country": "United States", "state": "Texas"},
+    {"sponsor": "sponsor-3", "study_type": "clinical_trial", "status": "recruiting"},
+    {"recruiting": "on", "age": "45", "sex": "female", "healthy": "on"},
+    {
+        "q": "sleep",
+        "condition": "melanoma",
+        "country": "Canada",
+        "recruiting": "on",
+        "sort": "relevance",
+    },
+    {"funding": "phase_2", "sort": "title", "page": "2"},
+    {"sort": "newest", "page": "99"},
+    {"country": "France", "state": "Texas"},  # no results: the explanation too
+    {"near": "02114", "radius": "50"},
+    {"q": "breathing", "near": "Boston, MA", "recruiting": "on", "condition": "asthma"},
+    {"near": "02114", "sort": "title", "state": "Texas"},
+]
+
+
+@pytest.mark.parametrize("page_size", [10, 60])
+def test_any_listing_stays_within_the_query_budget(client, sixty, page_size, monkeypatch):
+    monkeypatch.setattr(ProjectListView, "paginate_by", page_size)
+    for query in QUERIES:
+        caches["default"].clear()  # cold: the facet menu is read too
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, query)
+        assert response.status_code == 200, _text(response)[:300]
+        assert len(queries) <= LISTING_BUDGET, (query, [q["sql"][:120] for q in queries])
+
+
+def test_a_full_page_of_sixty_cards_has_every_card_filled(client, sixty, monkeypatch):
+    monkeypatch.setattr(ProjectListView, "paginate_by", 60)
+    response = client.get(LIST_URL)
+    assert len(response.context["object_list"]) == 60
+    text = _text(response)
+    assert text.count("3 sites in 2 countries") + text.count("3 sites in 3 countries") == 60
+    assert "Breast cancer" in text and "Sponsor 3" in text
+
+
+def test_a_project_page_stays_within_its_budget(client, sixty, django_assert_max_num_queries):
+    project = sixty[0]
+    for order, project_site in enumerate(project.project_sites.all()):
+        Contact.objects.create(
+            project=project,
+            site=project_site.site,
+            name=f"Coordinator {order}",
+            role="site",
+            phone="617-555-0100",
+        )
+    Contact.objects.create(project=project, name="Study desk", phone="617-555-0199")
+    with django_assert_max_num_queries(DETAIL_BUDGET):
+        response = client.get(project.get_absolute_url())
+    assert response.status_code == 200
+    assert "Coordinator 2" in _text(response)
+
+
+def test_counts_beyond_the_limit_are_shown_as_over(client, sixty, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 20)
+    text = _text(client.get(LIST_URL, {"q": "breathing"}))
+    assert "Over 20 projects found" in text
+    # No filter, or one facet: the facet table knows the exact number.
+    assert "60 projects found" in _text(client.get(LIST_URL))
+
+
+def test_pages_beyond_the_cap_ask_for_a_narrower_search(client, sixty, monkeypatch):
+    monkeypatch.setattr(listing, "MAX_PAGES", 3)
+    response = client.get(LIST_URL, {"page": 5})
+    assert response.status_code == 200
+    text = _text(response)
+    assert "There is no page 5; these are the last results (page 3)." in text
+    assert "Page 3 of 3+" in text
+    assert (
+        "Only the first 3 pages can be browsed. Add a filter or a search word to see the rest."
+        in text
+    )
+    assert 'rel="next"' not in response.content.decode()
+
+
+def test_near_a_place_the_nearest_come_first_with_their_distance(client, sixty):
+    response = client.get(LIST_URL, {"near": "77030", "radius": "100"})  # Houston Methodist
+    assert response.status_code == 200
+    items = response.context["object_list"]
+    assert items and all(p.nearest.site.city == "Houston" for p in items)
+    distances = [p.nearest.miles for p in items]
+    assert distances == sorted(distances) and distances[0] < 5
+    assert "away: Houston Methodist Hospital, Houston, Texas" in _text(response)
+    houston = Project.objects.filter(project_sites__site__city="Houston").distinct().count()
+    assert f"{houston} projects found" in _text(response)
+
+
+def test_an_unknown_zip_code_is_a_clear_400(client, sixty):
+    response = client.get(LIST_URL, {"near": "99999"})
+    assert response.status_code == 400
+    assert "We don't know where ZIP code 99999 is." in _text(response)
+
+
+def test_cards_show_their_status_and_the_sites(client, sixty):
+    response = client.get(LIST_URL, {"study_type": "clinical_trial", "status": "recruiting"})
+    html = response.content.decode()
+    assert 'class="status-badge tone-open">Recruiting now<' in html
+    assert "3 sites in" in _text(response)
+
+
+def test_the_results_offer_the_same_search_as_a_csv_file_and_the_feed(client, sixty):
+    response = client.get(LIST_URL, {"condition": "asthma", "page": "2"})
+    page = response.content.decode()
+    assert 'href="/projects/export.csv?condition=asthma"' in page or (
+        reverse("projects:export") + "?condition=asthma"
+    ) in page
+    assert reverse("feeds:projects_rss") in page
+
+
+def test_an_empty_result_offers_no_download(client, sixty):
+    response = client.get(LIST_URL, {"q": "xylophonist"})
+    assert "0 projects found" in _text(response)
+    assert reverse("projects:export") not in response.content.decode()
