@@ -9,7 +9,7 @@
 - ``glossary``: jargon and its plain wording
 """
 
-from .base import NamedSlugModel, unique_slug
+from .base import NamedSlugModel, unique_slug, unique_slugs
 from .conditions import Condition
 from .glossary import GlossaryTerm
 from .people import Contact, Investigator
@@ -44,4 +44,5 @@ __all__ = [
     "Site",
     "add_months",
     "unique_slug",
+    "unique_slugs",
 ]
