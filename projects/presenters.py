@@ -10,6 +10,7 @@ raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -73,6 +74,27 @@ def official_records(project: Project) -> list[OfficialRecord]:
             _("NIH grant"), project.reporter_url,
         ))
     return records
+
+
+def nih_grants(project: Project) -> list[OfficialRecord]:
+    """The NIH grants a study's registry record names (its funders): each
+    links to the funded project's page here when that page is live, else
+    to the grant on NIH RePORTER. Never labelled as a registry study ID."""
+    cores = [link.core_project_number for link in project.grant_links.all()]
+    if not cores:
+        return []
+    here = dict(
+        Project.objects.published().filter(nih_core_project_number__in=cores)
+        .values_list("nih_core_project_number", "slug")
+    )
+    return [
+        OfficialRecord(
+            "Find a Trial" if core in here else "NIH RePORTER", core, _("NIH grant"),
+            reverse("projects:detail", kwargs={"slug": here[core]}) if core in here
+            else f"https://reporter.nih.gov/quickSearch/{core}",
+        )
+        for core in dict.fromkeys(cores)
+    ]
 
 
 def status_badge(project: Project) -> StatusBadge:

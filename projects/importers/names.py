@@ -180,5 +180,7 @@ def clip(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with "…"."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
-    return f"{cut}…"
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:  # do not end inside a word
+        cut = cut.rsplit(" ", 1)[0]
+    return f"{cut.rstrip(' ,;:-')}…"

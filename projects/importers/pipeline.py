@@ -153,13 +153,17 @@ class _Run:
         if not batch:
             return
         try:
-            self.summary += upsert.save_batch([record for _, record in batch])
+            counts = upsert.save_batch([record for _, record in batch])
         except Exception:  # noqa: BLE001 - find the record at fault, one transaction each
             for position, record in batch:
                 try:
-                    self.summary += upsert.save_batch([record])
+                    counts = upsert.save_batch([record])
                 except Exception as error:  # noqa: BLE001 - reported, the import goes on
                     self.problem(position, f"{record.identifier} was not saved: {_reason(error)}")
+                else:
+                    self.summary += counts
+        else:
+            self.summary += counts
         finally:
             reset_queries()  # DEBUG keeps every query's SQL; an import would pile them up
 

@@ -70,7 +70,7 @@ class Counts:
     flagged: int = 0  # updated live pages now flagged for review (also counted in updated)
 
     def __iadd__(self, other: "Counts") -> "Counts":
-        for f in fields(self):
+        for f in fields(Counts):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
         return self
 

@@ -72,6 +72,7 @@ class ProjectQuerySet(models.QuerySet):
                 ),
             ),
             "contacts",
+            "grant_links",
         )
 
 

@@ -18,6 +18,11 @@ def official_records(project):
 
 
 @register.simple_tag
+def nih_grants(project):
+    return presenters.nih_grants(project)
+
+
+@register.simple_tag
 def participation(project):
     return presenters.participation(project)
 
