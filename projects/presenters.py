@@ -115,7 +115,7 @@ def age_range(minimum_months: int | None, maximum_months: int | None) -> str:
     low = _age(minimum_months) if minimum_months else ""
     high = _age(maximum_months) if maximum_months else ""
     if low and high:
-        if low.split()[-1] == high.split()[-1]:  # same unit: "18 to 65 years"
+        if low.split()[-1].rstrip("s") == high.split()[-1].rstrip("s"):  # "1 to 5 years"
             return _("%(low)s to %(high)s") % {"low": low.rsplit(" ", 1)[0], "high": high}
         return _("%(low)s to %(high)s") % {"low": low, "high": high}
     if low:
@@ -244,5 +244,7 @@ def participation(project: Project) -> Participation | None:
         healthy_volunteers=healthy_volunteers_text(project),
         recruiting_sites=[ps for ps in sites if ps.is_recruiting],
         central_contacts=[c for c in contacts if c.site_id is None],
-        site_contacts=[c for c in contacts if c.site_id is not None],
+        # A site's contact is a way to take part only with a phone or an email
+        # (registries also list site investigators by name alone).
+        site_contacts=[c for c in contacts if c.site_id is not None and (c.phone or c.email)],
     )

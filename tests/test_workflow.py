@@ -87,6 +87,13 @@ def test_incomplete_draft_cannot_be_submitted(make_project, editor):
     assert _status(project) == "draft"
 
 
+def test_a_title_still_marked_for_rewriting_cannot_be_submitted(make_project, editor):
+    project = make_project(lay_title=f"{workflow.REWRITE_MARK}The registry's own title")
+    with pytest.raises(WorkflowError, match="Rewrite the plain-language title"):
+        workflow.submit(project, editor, readability_override="Test text.")
+    assert _status(project) == "draft"
+
+
 @pytest.mark.parametrize("action", ["approve", "send_back"])
 def test_review_actions_need_a_project_in_review(make_project, reviewer, action):
     project = make_project()

@@ -161,7 +161,8 @@ def _json_lines(path: Path, stream, start: int, shape: Shape) -> Iterator[Item]:
     stream.seek(start)
     index = 0
     for number, line in enumerate(stream, start=1):
-        if not line.strip():
+        line = line.strip()
+        if not line:
             continue
         try:
             value = json.loads(line)
