@@ -97,9 +97,9 @@ def create_projects(
     with transaction.atomic():
         unnamed = [p for p in projects if not p.slug]
         texts = [f"{p.lay_title} {p.source_identifier}" for p in unnamed]
-        for project, slug in zip(unnamed, unique_slugs(Project, texts, max_length=120)):
+        for project, slug in zip(unnamed, unique_slugs(Project, texts, max_length=120), strict=True):
             project.slug = slug
-        for project, chosen in zip(projects, conditions):
+        for project, chosen in zip(projects, conditions, strict=True):
             project.version = 1
             project.last_edited_by = user or project.last_edited_by
             project.nct_id = project.nct_id or None
@@ -109,7 +109,7 @@ def create_projects(
         through = Project.conditions.through
         through.objects.bulk_create([
             through(project_id=project.pk, condition_id=condition.pk)
-            for project, chosen in zip(projects, conditions) for condition in chosen
+            for project, chosen in zip(projects, conditions, strict=True) for condition in chosen
         ])
         return ProjectRevision.objects.bulk_create([
             ProjectRevision(
@@ -117,7 +117,7 @@ def create_projects(
                 content=revisions.snapshot(project, chosen),
                 changed_fields=_filled_fields(project, chosen),
             )
-            for project, chosen in zip(projects, conditions)
+            for project, chosen in zip(projects, conditions, strict=True)
         ])
 
 

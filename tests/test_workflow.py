@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from projects import workflow
-from projects import editing, revisions
+from projects import editing, revisions, workflow
 from projects.models import Project, ReviewEvent
 from projects.workflow import WorkflowError
 

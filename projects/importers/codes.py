@@ -46,6 +46,7 @@ def mechanism_for(activity_code: str) -> FundingMechanism:
 # A full project number is application type, activity code, institute, serial
 # number, support year and suffix: "5R01CA123456-03S1". The core project
 # number is the middle three, the grant across all its years: "R01CA123456".
+# fmt: off
 _GRANT = re.compile(
     r"(?<![A-Z0-9])"
     r"(?:[1-9]\s*)?"                     # application type: 1 new, 5 renewal...
@@ -55,10 +56,11 @@ _GRANT = re.compile(
     r"(?:\s*-\s*\d{2}(?:[A-Z]{1,2}\d{0,2})*)?"  # support year and suffix: -03, -01A1, -03S1
     r"(?![A-Z0-9])"
 )
+# fmt: on
 
 
 def core_project_number(text: str | None) -> str | None:
-    """"5R01CA123456-03", "R01 CA123456", "r01ca123456" -> "R01CA123456";
+    """ "5R01CA123456-03", "R01 CA123456", "r01ca123456" -> "R01CA123456";
     None when ``text`` holds no NIH grant number (a contract number, a
     local protocol ID)."""
     match = _GRANT.search((text or "").upper())
@@ -79,6 +81,7 @@ def is_supplement(project_number: str | None) -> bool:
 
 # Places ------------------------------------------------------------------------
 
+# fmt: off
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
     "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
@@ -95,12 +98,13 @@ US_STATES = {
     "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
     "MP": "Northern Mariana Islands",
 }
+# fmt: on
 
 UNITED_STATES = "United States"
 
 
 def state_name(state: str | None, country: str = UNITED_STATES) -> str:
-    """"MA" -> "Massachusetts" in the United States (RePORTER writes codes,
+    """ "MA" -> "Massachusetts" in the United States (RePORTER writes codes,
     ClinicalTrials.gov names, and sites are matched on the name)."""
     state = (state or "").strip()
     if country == UNITED_STATES and state.upper() in US_STATES:

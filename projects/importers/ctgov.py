@@ -99,8 +99,12 @@ SITE_CONTACT_ROLES = {
 
 #: Months in one unit of a registry age ("18 Years").
 AGE_UNITS = {
-    "year": 12, "month": 1, "week": 12 / 52.1775, "day": 12 / 365.2425,
-    "hour": 12 / 8765.82, "minute": 12 / 525949.2,
+    "year": 12,
+    "month": 1,
+    "week": 12 / 52.1775,
+    "day": 12 / 365.2425,
+    "hour": 12 / 8765.82,
+    "minute": 12 / 525949.2,
 }
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+?)s?\s*$", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
@@ -137,11 +141,12 @@ def map_study(raw: dict) -> ProjectRecord:
     lead = sponsors.get("leadSponsor") if isinstance(sponsors.get("leadSponsor"), dict) else {}
     sponsor_name = _text(lead.get("name"))
     if not sponsor_name:
-        raise MappingError("protocolSection.sponsorCollaboratorsModule.leadSponsor.name", "is missing.")
+        raise MappingError(
+            "protocolSection.sponsorCollaboratorsModule.leadSponsor.name", "is missing."
+        )
     start = _date(status, "startDateStruct", "statusModule.startDateStruct.date")
-    end = (
-        _date(status, "completionDateStruct", "statusModule.completionDateStruct.date")
-        or _date(status, "primaryCompletionDateStruct", "statusModule.primaryCompletionDateStruct.date")
+    end = _date(status, "completionDateStruct", "statusModule.completionDateStruct.date") or _date(
+        status, "primaryCompletionDateStruct", "statusModule.primaryCompletionDateStruct.date"
     )
     if start and end and end < start:
         raise MappingError(
@@ -151,42 +156,68 @@ def map_study(raw: dict) -> ProjectRecord:
     minimum = _age(eligibility, "minimumAge", math.floor)
     maximum = _age(eligibility, "maximumAge", math.ceil)
     if minimum is not None and maximum is not None and maximum < minimum:
+        low, high = eligibility.get("minimumAge"), eligibility.get("maximumAge")
         raise MappingError(
             "protocolSection.eligibilityModule.maximumAge",
-            f"{eligibility.get('maximumAge')!r} is below minimumAge {eligibility.get('minimumAge')!r}.",
+            f"{high!r} is below minimumAge {low!r}.",
         )
-    enrollment = design.get("enrollmentInfo") if isinstance(design.get("enrollmentInfo"), dict) else {}
+    enrollment = (
+        design.get("enrollmentInfo") if isinstance(design.get("enrollmentInfo"), dict) else {}
+    )
     return ProjectRecord(
         source=CTGOV,
         nct_id=nct_id,
-        study_type=_choice(STUDY_TYPES, design.get("studyType"), StudyType.OBSERVATIONAL,
-                           "designModule.studyType", warnings),
+        study_type=_choice(
+            STUDY_TYPES,
+            design.get("studyType"),
+            StudyType.OBSERVATIONAL,
+            "designModule.studyType",
+            warnings,
+        ),
         official_title=official_title,
         brief_title=brief_title,
         funding_mechanism=_phase(design.get("phases"), warnings),
-        research_status=_choice(STATUSES, status.get("overallStatus"), ResearchStatus.UNKNOWN,
-                                "statusModule.overallStatus", warnings),
-        sex_eligibility=_choice(SEXES, eligibility.get("sex"), "", "eligibilityModule.sex",
-                                warnings, missing=""),
+        research_status=_choice(
+            STATUSES,
+            status.get("overallStatus"),
+            ResearchStatus.UNKNOWN,
+            "statusModule.overallStatus",
+            warnings,
+        ),
+        sex_eligibility=_choice(
+            SEXES, eligibility.get("sex"), "", "eligibilityModule.sex", warnings, missing=""
+        ),
         minimum_age_months=minimum or None,
         maximum_age_months=maximum,
         healthy_volunteers=_yes_no(eligibility.get("healthyVolunteers")),
         eligibility_criteria=_unescape(eligibility.get("eligibilityCriteria")),
         enrollment=_count(enrollment.get("count"), warnings),
-        enrollment_type=_choice(ENROLLMENT_TYPES, enrollment.get("type"), "",
-                                "designModule.enrollmentInfo.type", warnings, missing=""),
+        enrollment_type=_choice(
+            ENROLLMENT_TYPES,
+            enrollment.get("type"),
+            "",
+            "designModule.enrollmentInfo.type",
+            warnings,
+            missing="",
+        ),
         sponsor=OrganizationRecord(name=sponsor_name),
         collaborators=_collaborators(sponsors, sponsor_name),
         start_date=start,
         end_date=end,
         source_summary=_unescape(_module(protocol, "descriptionModule").get("briefSummary")),
         source_keywords=_strings(conditions.get("keywords")),
-        source_last_updated=_date(status, "lastUpdatePostDateStruct",
-                                  "statusModule.lastUpdatePostDateStruct.date"),
+        source_last_updated=_date(
+            status, "lastUpdatePostDateStruct", "statusModule.lastUpdatePostDateStruct.date"
+        ),
         sites=_sites(places.get("locations"), warnings),
         people=_officials(places.get("overallOfficials"), warnings),
-        contacts=_contacts(places.get("centralContacts"), CENTRAL_CONTACT_ROLES,
-                           ContactRole.CENTRAL, "centralContacts", warnings),
+        contacts=_contacts(
+            places.get("centralContacts"),
+            CENTRAL_CONTACT_ROLES,
+            ContactRole.CENTRAL,
+            "centralContacts",
+            warnings,
+        ),
         grants=_grants(ident),
         conditions=_strings(conditions.get("conditions"), limit=255),
         draft_title=names.clip(brief_title or official_title, DRAFT_TITLE_LENGTH),
@@ -195,7 +226,7 @@ def map_study(raw: dict) -> ProjectRecord:
 
 
 def age_in_months(text: str | None, rounding=math.floor) -> int | None:
-    """"18 Years" -> 216, "6 Months" -> 6, "2 Weeks" -> 0 (floor) or 1
+    """ "18 Years" -> 216, "6 Months" -> 6, "2 Weeks" -> 0 (floor) or 1
     (ceil); "N/A", "" or None -> None; ``ValueError`` for anything else."""
     text = (text or "").strip()
     if not text or text.upper() in {"N/A", "NA", "NONE"}:
@@ -209,7 +240,7 @@ def age_in_months(text: str | None, rounding=math.floor) -> int | None:
 
 
 def registry_date(text: str | None) -> datetime.date | None:
-    """"2012-05-29" as it is; month-only "2012-05" -> May 1, 2012; "2012" -> Jan 1."""
+    """ "2012-05-29" as it is; month-only "2012-05" -> May 1, 2012; "2012" -> Jan 1."""
     text = (text or "").strip()
     if not text:
         return None
@@ -321,11 +352,20 @@ def _sites(locations, warnings: list[str]) -> tuple[SiteRecord, ...]:
             latitude=latitude,
             longitude=longitude,
             recruitment_status=_choice(
-                STATUSES, location.get("status"), ResearchStatus.UNKNOWN,
-                f"location {number} status", warnings, missing="",
+                STATUSES,
+                location.get("status"),
+                ResearchStatus.UNKNOWN,
+                f"location {number} status",
+                warnings,
+                missing="",
             ),
-            contacts=_contacts(location.get("contacts"), SITE_CONTACT_ROLES, ContactRole.SITE,
-                               f"location {number} contacts", warnings),
+            contacts=_contacts(
+                location.get("contacts"),
+                SITE_CONTACT_ROLES,
+                ContactRole.SITE,
+                f"location {number} contacts",
+                warnings,
+            ),
         )
         if site.key not in seen:  # a facility listed twice is one site
             seen.add(site.key)
@@ -351,18 +391,25 @@ def _officials(officials, warnings: list[str]) -> tuple[PersonRecord, ...]:
             continue
         seen.add(name.lower())
         affiliation = names.proper_case(official.get("affiliation"))
-        people.append(PersonRecord(
-            name=name,
-            role=_choice(OFFICIAL_ROLES, official.get("role"),
-                         InvestigatorRole.PRINCIPAL_INVESTIGATOR,
-                         "contactsLocationsModule.overallOfficials.role", warnings),
-            organization=OrganizationRecord(name=affiliation) if affiliation else None,
-        ))
+        people.append(
+            PersonRecord(
+                name=name,
+                role=_choice(
+                    OFFICIAL_ROLES,
+                    official.get("role"),
+                    InvestigatorRole.PRINCIPAL_INVESTIGATOR,
+                    "contactsLocationsModule.overallOfficials.role",
+                    warnings,
+                ),
+                organization=OrganizationRecord(name=affiliation) if affiliation else None,
+            )
+        )
     return tuple(people)
 
 
-def _contacts(contacts, roles: dict, fallback: str, field: str,
-              warnings: list[str]) -> tuple[ContactRecord, ...]:
+def _contacts(
+    contacts, roles: dict, fallback: str, field: str, warnings: list[str]
+) -> tuple[ContactRecord, ...]:
     out = []
     for contact in contacts or []:
         if not isinstance(contact, dict):
@@ -373,8 +420,14 @@ def _contacts(contacts, roles: dict, fallback: str, field: str,
         email = _text(contact.get("email"))
         record = ContactRecord(
             name=names.proper_case(contact.get("name")),
-            role=_choice(roles, contact.get("role"), ContactRole.OTHER, f"{field} role",
-                         warnings, missing=fallback),
+            role=_choice(
+                roles,
+                contact.get("role"),
+                ContactRole.OTHER,
+                f"{field} role",
+                warnings,
+                missing=fallback,
+            ),
             phone=phone,
             email=email if "@" in email else "",
         )

@@ -57,9 +57,14 @@ def reporter_criteria(identifiers: list[str], fiscal_years: list[int] = ()) -> d
 def reporter_request(criteria: dict, offset: int = 0) -> urllib.request.Request:
     body = {"criteria": criteria, "offset": offset, "limit": REPORTER_PAGE_SIZE}
     return urllib.request.Request(
-        REPORTER_URL, data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", "Accept": "application/json",
-                 "User-Agent": USER_AGENT},
+        REPORTER_URL,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        },
     )
 
 

@@ -15,6 +15,7 @@ ordinals ("21st") and initials ("F.", "M.D."). Pure functions: no Django.
 
 import re
 
+# fmt: off
 #: Words kept in capitals (or in their usual mixed case) when re-casing.
 ACRONYMS = {
     word.upper(): word
@@ -47,6 +48,7 @@ VOWELLESS_WORDS = frozenset({
     "ctr", "ctrs", "cntr", "dr", "st", "mr", "mrs", "ms", "jr", "sr", "hlth", "mgmt", "svc",
     "svcs", "bldg", "blvd", "rd", "hwy", "ft", "mt", "pl", "ln", "grp", "fdn", "dvlp",
 })
+# fmt: on
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*")
 _SPACES = re.compile(r"\s+")
@@ -65,7 +67,7 @@ def is_shouting(text: str) -> bool:
 
 
 def proper_case(text: str | None) -> str:
-    """"MASSACHUSETTS GENERAL HOSPITAL" -> "Massachusetts General Hospital".
+    """ "MASSACHUSETTS GENERAL HOSPITAL" -> "Massachusetts General Hospital".
 
     Text that already has lower-case letters is only trimmed.
     """
@@ -74,8 +76,8 @@ def proper_case(text: str | None) -> str:
         return text
     out, last = [], 0
     for index, match in enumerate(_WORD.finditer(text)):
-        out.append(text[last:match.start()])
-        out.append(_recase(match.group(), text[:match.start()], first=index == 0))
+        out.append(text[last : match.start()])
+        out.append(_recase(match.group(), text[: match.start()], first=index == 0))
         last = match.end()
     out.append(text[last:])
     return "".join(out)
@@ -99,7 +101,7 @@ def _recase(word: str, before: str, *, first: bool) -> str:
 
 
 def _capitalize(word: str) -> str:
-    """"O'BRIEN" -> "O'Brien", "CHILDREN'S" -> "Children's"."""
+    """ "O'BRIEN" -> "O'Brien", "CHILDREN'S" -> "Children's"."""
     for mark in ("'", "’"):
         head, found, tail = word.partition(mark)
         if found and len(head) == 1 and tail:
@@ -107,8 +109,13 @@ def _capitalize(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
-def person_name(full_name: str | None = "", *, first: str | None = "", middle: str | None = "",
-                last: str | None = "") -> str:
+def person_name(
+    full_name: str | None = "",
+    *,
+    first: str | None = "",
+    middle: str | None = "",
+    last: str | None = "",
+) -> str:
     """A person's name as "First Middle Last".
 
     From separate parts when the record has them, else from ``full_name``,
@@ -136,7 +143,7 @@ _SENTENCE_END = re.compile(r"[:.?!]\s*$")
 
 
 def sentence_case(title: str | None, keep: frozenset[str] | set[str] = frozenset()) -> str:
-    """"Pyroptotic Macrophages Traps Against Shigella Infection" ->
+    """ "Pyroptotic Macrophages Traps Against Shigella Infection" ->
     "Pyroptotic macrophages traps against Shigella infection".
 
     Only words written as Capitalized-lowercase are lowered; acronyms and
@@ -148,13 +155,13 @@ def sentence_case(title: str | None, keep: frozenset[str] | set[str] = frozenset
     out, last, lowered = [], 0, False
     for index, match in enumerate(_WORD.finditer(text)):
         word = match.group()
-        out.append(text[last:match.start()])
+        out.append(text[last : match.start()])
         # "Cell-Matrix" is one word: its second part follows the first.
-        attached = index > 0 and text[match.start() - 1:match.start()] in ("-", "/")
+        attached = index > 0 and text[match.start() - 1 : match.start()] in ("-", "/")
         if attached:
             lower = lowered
         else:
-            starts_sentence = index == 0 or bool(_SENTENCE_END.search(text[:match.start()]))
+            starts_sentence = index == 0 or bool(_SENTENCE_END.search(text[: match.start()]))
             lower = not starts_sentence and word not in keep
         lowered = lower and word[:1].isupper() and word[1:].islower()
         out.append(word.lower() if lowered else word)

@@ -56,7 +56,8 @@ def map_project(raw: dict, today: datetime.date | None = None) -> ProjectRecord:
     end = _date(raw, "project_end_date")
     if start and end and end < start:
         raise MappingError(
-            "project_end_date", f"{end.isoformat()} is before project_start_date {start.isoformat()}."
+            "project_end_date",
+            f"{end.isoformat()} is before project_start_date {start.isoformat()}.",
         )
     abstract = _text(raw.get("abstract_text"), keep_lines=True)
     return ProjectRecord(
@@ -131,8 +132,11 @@ def _organization(raw) -> OrganizationRecord:
 
 def _site(organization: OrganizationRecord) -> SiteRecord:
     return SiteRecord(
-        institution=organization.name, city=organization.city, state=organization.state,
-        zip_code=organization.zip_code, country=organization.country,
+        institution=organization.name,
+        city=organization.city,
+        state=organization.state,
+        zip_code=organization.zip_code,
+        country=organization.country,
     )
 
 
@@ -143,7 +147,9 @@ def _activity_code(raw: dict, core: str | None, warnings: list[str]) -> str:
         if codes.is_activity_code(code):
             return code
     given = raw.get("activity_code")
-    problem = f"activity_code {given!r} is not an NIH activity code" if given else "no activity code"
+    problem = (
+        f"activity_code {given!r} is not an NIH activity code" if given else "no activity code"
+    )
     warnings.append(f'{problem}; funding type shown as "Other NIH funding"')
     return ""
 
@@ -199,7 +205,11 @@ def _keywords(raw: dict) -> tuple[str, ...]:
     preferred = _split(raw.get("pref_terms"), ";")
     if preferred:
         return preferred
-    return tuple(dict.fromkeys(t.strip() for t in re.findall(r"<([^<>]+)>", raw.get("terms") or "") if t.strip()))
+    return tuple(
+        dict.fromkeys(
+            t.strip() for t in re.findall(r"<([^<>]+)>", raw.get("terms") or "") if t.strip()
+        )
+    )
 
 
 def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, ...]:
@@ -224,13 +234,17 @@ def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, 
             continue
         seen.add(key)
         is_contact = person is contact
-        people.append(PersonRecord(
-            name=name,
-            role=InvestigatorRole.CONTACT_PI if is_contact else InvestigatorRole.PRINCIPAL_INVESTIGATOR,
-            title=names.proper_case(person.get("title")),
-            organization=organization if is_contact else None,
-            nih_profile_id=profile,
-        ))
+        people.append(
+            PersonRecord(
+                name=name,
+                role=InvestigatorRole.CONTACT_PI
+                if is_contact
+                else InvestigatorRole.PRINCIPAL_INVESTIGATOR,
+                title=names.proper_case(person.get("title")),
+                organization=organization if is_contact else None,
+                nih_profile_id=profile,
+            )
+        )
     for officer in raw.get("program_officers") or []:
         name = _person_name(officer) if isinstance(officer, dict) else ""
         if name and name.lower() not in seen:
@@ -241,8 +255,10 @@ def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, 
 
 def _person_name(person: dict) -> str:
     return names.person_name(
-        person.get("full_name"), first=person.get("first_name"),
-        middle=person.get("middle_name"), last=person.get("last_name"),
+        person.get("full_name"),
+        first=person.get("first_name"),
+        middle=person.get("middle_name"),
+        last=person.get("last_name"),
     )
 
 

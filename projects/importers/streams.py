@@ -118,7 +118,8 @@ def _read_open(path: Path, stream, shape: Shape) -> Iterator[Item]:
     if first not in (b"{", b"["):
         kind = "JSON Lines" if jsonl_name else "JSON"
         raise StreamError(
-            path, f"not {kind}: it starts with {_show(first)} at byte {start + 1}, "
+            path,
+            f"not {kind}: it starts with {_show(first)} at byte {start + 1}, "
             "where a JSON object or array should begin.",
         )
     if jsonl_name or (first == b"{" and _looks_like_json_lines(stream, start)):
@@ -133,7 +134,7 @@ def _first_character(stream) -> tuple[int, bytes | None]:
     """Offset and value of the first byte that is not whitespace (or a BOM)."""
     offset, chunk = 0, stream.read(64 * 1024)
     if chunk.startswith(_BOM):
-        offset, chunk = len(_BOM), chunk[len(_BOM):]
+        offset, chunk = len(_BOM), chunk[len(_BOM) :]
     while chunk:
         stripped = chunk.lstrip(_WHITESPACE)
         if stripped:
@@ -169,8 +170,9 @@ def _json_lines(path: Path, stream, start: int, shape: Shape) -> Iterator[Item]:
         except ValueError as error:
             index += 1
             position = Position(str(path), index, number)
-            yield position, RecordError(
-                position, f"line {number} is not valid JSON ({_reason(error)})."
+            yield (
+                position,
+                RecordError(position, f"line {number} is not valid JSON ({_reason(error)})."),
             )
             continue
         if isinstance(value, dict) and _is_page(value, shape):
@@ -200,7 +202,8 @@ def _document(path: Path, stream, start: int, shape: Shape) -> Iterator[Item]:
     else:
         found = ", ".join(sorted(keys)[:8]) or "no keys"
         raise StreamError(
-            path, f"wrong shape: expected {shape.what} (a page with a "
+            path,
+            f"wrong shape: expected {shape.what} (a page with a "
             f'"{shape.list_key}" list, a JSON array of records, one record, or JSON Lines), '
             f"but found a JSON object with {found}.",
         )
@@ -220,7 +223,9 @@ def _top_level_keys(path: Path, stream, start: int, list_key: str) -> tuple[set[
                     _, next_event, _ = next(events)
                     return keys, next_event == "start_array"
     except ijson.JSONError as error:
-        raise StreamError(path, f"not valid JSON near byte {stream.tell()}: {_reason(error)}.") from None
+        raise StreamError(
+            path, f"not valid JSON near byte {stream.tell()}: {_reason(error)}."
+        ) from None
     return keys, False
 
 
@@ -233,7 +238,8 @@ def _items(path: Path, stream, prefix: str) -> Iterator[Item]:
     except ijson.JSONError as error:
         where = f"after record {index}" if index else "before the first record"
         raise StreamError(
-            path, f"the JSON is cut off or malformed {where}, near byte {stream.tell()}: "
+            path,
+            f"the JSON is cut off or malformed {where}, near byte {stream.tell()}: "
             f"{_reason(error)}.",
         ) from None
 

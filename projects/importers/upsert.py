@@ -90,7 +90,8 @@ def is_older(record: ProjectRecord, project) -> bool:
     than the parent award), or an earlier ClinicalTrials.gov update."""
     if record.nct_id:
         return bool(
-            record.source_last_updated and project.source_last_updated
+            record.source_last_updated
+            and project.source_last_updated
             and record.source_last_updated < project.source_last_updated
         )
     return _reporter_rank(record) < _reporter_rank(project)
@@ -190,13 +191,17 @@ def _fit(model, name: str, value: str) -> str:
 
 
 def _organization_key(org: OrganizationRecord) -> str:
-    return Organization.key_for(_fit(Organization, "name", org.name), _fit(Organization, "city", org.city))
+    return Organization.key_for(
+        _fit(Organization, "name", org.name), _fit(Organization, "city", org.city)
+    )
 
 
 def _site_key(site: SiteRecord) -> str:
     return Site.key_for(
-        _fit(Site, "institution", site.institution), _fit(Site, "city", site.city),
-        _fit(Site, "state", site.state), _fit(Site, "country", site.country),
+        _fit(Site, "institution", site.institution),
+        _fit(Site, "city", site.city),
+        _fit(Site, "state", site.state),
+        _fit(Site, "country", site.country),
     )
 
 
@@ -215,14 +220,21 @@ class _Shared:
     @classmethod
     def resolve(cls, records: list[ProjectRecord]) -> "_Shared":
         organizations = _organizations(
-            org for r in records
+            org
+            for r in records
             for org in (r.sponsor, *r.collaborators, *(p.organization for p in r.people))
             if org is not None
         )
         sites = _sites(site for r in records for site in r.sites)
         people = _people(
-            (person, organizations[_organization_key(person.organization)] if person.organization else None)
-            for r in records for person in r.people
+            (
+                person,
+                organizations[_organization_key(person.organization)]
+                if person.organization
+                else None,
+            )
+            for r in records
+            for person in r.people
         )
         return cls(organizations, sites, people)
 
@@ -248,14 +260,18 @@ def _organizations(records) -> dict[str, int]:
     if missing:
         rows = [
             Organization(
-                name=_fit(Organization, "name", org.name), city=_fit(Organization, "city", org.city),
+                name=_fit(Organization, "name", org.name),
+                city=_fit(Organization, "city", org.city),
                 state=_fit(Organization, "state", org.state),
                 zip_code=_fit(Organization, "zip_code", org.zip_code),
-                country=_fit(Organization, "country", org.country), match_key=key,
+                country=_fit(Organization, "country", org.country),
+                match_key=key,
             )
             for key, org in missing
         ]
-        for row, slug in zip(rows, unique_slugs(Organization, [row.name for row in rows])):
+        for row, slug in zip(
+            rows, unique_slugs(Organization, [row.name for row in rows]), strict=True
+        ):
             row.slug = slug
         Organization.objects.bulk_create(rows)
         found.update((row.match_key, row.pk) for row in rows)
@@ -282,13 +298,18 @@ def _sites(records) -> dict[str, int]:
         Site.objects.bulk_update(located, ["latitude", "longitude", "coordinates_source"])
     rows = [
         Site(
-            institution=_fit(Site, "institution", site.institution), city=_fit(Site, "city", site.city),
-            state=_fit(Site, "state", site.state), zip_code=_fit(Site, "zip_code", site.zip_code),
-            country=_fit(Site, "country", site.country), latitude=site.latitude,
-            longitude=site.longitude, match_key=key,
+            institution=_fit(Site, "institution", site.institution),
+            city=_fit(Site, "city", site.city),
+            state=_fit(Site, "state", site.state),
+            zip_code=_fit(Site, "zip_code", site.zip_code),
+            country=_fit(Site, "country", site.country),
+            latitude=site.latitude,
+            longitude=site.longitude,
+            match_key=key,
             coordinates_source=CoordinatesSource.REGISTRY if site.latitude is not None else "",
         )
-        for key, site in wanted.items() if key not in found
+        for key, site in wanted.items()
+        if key not in found
     ]
     Site.objects.bulk_create(rows)
     found.update((row.match_key, row.pk) for row in rows)
@@ -311,8 +332,9 @@ def _people(pairs) -> dict[tuple, int]:
     profiles = [identity[1] for identity in wanted if identity[0] == "profile"]
     found: dict[tuple, int] = {
         ("profile", profile): pk
-        for profile, pk in Investigator.objects.filter(nih_profile_id__in=profiles)
-        .values_list("nih_profile_id", "pk")
+        for profile, pk in Investigator.objects.filter(nih_profile_id__in=profiles).values_list(
+            "nih_profile_id", "pk"
+        )
     }
     unmatched = {identity: pair for identity, pair in wanted.items() if identity not in found}
     keys = {_person_key(*pair): identity for identity, pair in unmatched.items()}
@@ -333,10 +355,12 @@ def _people(pairs) -> dict[tuple, int]:
         Investigator(
             name=_fit(Investigator, "name", person.name),
             title=_fit(Investigator, "title", person.title),
-            organization_id=organization_id, nih_profile_id=person.nih_profile_id,
+            organization_id=organization_id,
+            nih_profile_id=person.nih_profile_id,
             match_key=_person_key(person, organization_id),
         )
-        for identity, (person, organization_id) in unmatched.items() if identity not in found
+        for identity, (person, organization_id) in unmatched.items()
+        if identity not in found
     ]
     Investigator.objects.bulk_create(new)
     found.update((_person_identity_of_row(row), row.pk) for row in new)
@@ -356,12 +380,14 @@ def _conditions(names_by_record: list[tuple[str, ...]]) -> list[list[Condition]]
             wanted.setdefault(name.lower(), name)
     found = {
         condition.lowered: condition
-        for condition in Condition.objects.annotate(lowered=Lower("name")).filter(lowered__in=list(wanted))
+        for condition in Condition.objects.annotate(lowered=Lower("name")).filter(
+            lowered__in=list(wanted)
+        )
     }
     missing = [name for lowered, name in wanted.items() if lowered not in found]
     if missing:
         rows = [Condition(name=name) for name in missing]
-        for row, slug in zip(rows, unique_slugs(Condition, missing)):
+        for row, slug in zip(rows, unique_slugs(Condition, missing), strict=True):
             row.slug = slug
         Condition.objects.bulk_create(rows)
         found.update((row.name.lower(), row) for row in rows)
@@ -399,24 +425,31 @@ def _slug_text(record: ProjectRecord) -> str:
     return f"{title}-{ident}" if title else ident
 
 
-def _create(new: list[tuple[ProjectRecord, str]], shared: _Shared, now) -> list[tuple[ProjectRecord, Project]]:
+def _create(
+    new: list[tuple[ProjectRecord, str]], shared: _Shared, now
+) -> list[tuple[ProjectRecord, Project]]:
     if not new:
         return []
     projects = [
         Project(
             **_values(record, shared),
             lay_title=_fit(Project, "lay_title", workflow.REWRITE_MARK + record.draft_title),
-            source_hash=fingerprint, imported_at=now,
+            source_hash=fingerprint,
+            imported_at=now,
         )
         for record, fingerprint in new
     ]
-    for project, slug in zip(projects, unique_slugs(Project, [_slug_text(r) for r, _ in new], 120)):
+    for project, slug in zip(
+        projects, unique_slugs(Project, [_slug_text(r) for r, _ in new], 120), strict=True
+    ):
         project.slug = slug
     editing.create_projects(
-        projects, None, conditions=_conditions([r.conditions for r, _ in new]),
+        projects,
+        None,
+        conditions=_conditions([r.conditions for r, _ in new]),
         kind=RevisionKind.IMPORTED,
     )
-    return [(record, project) for (record, _), project in zip(new, projects)]
+    return [(record, project) for (record, _), project in zip(new, projects, strict=True)]
 
 
 @dataclass
@@ -437,11 +470,13 @@ def _update(changed, shared: _Shared, now, counts: Counts) -> _Updates:
         values = _values(record, shared)
         changes = {
             name: (getattr(project, name), value)
-            for name, value in values.items() if getattr(project, name) != value
+            for name, value in values.items()
+            if getattr(project, name) != value
         }
         wanted = _relations_of(record, shared)
         moved = [
-            kind for kind in SOURCE_RELATIONS
+            kind
+            for kind in SOURCE_RELATIONS
             if _comparable(kind, wanted[kind]) != saved[kind].get(project.pk, [])
         ]
         before = {name: old for name, (old, _) in changes.items()}
@@ -460,7 +495,9 @@ def _update(changed, shared: _Shared, now, counts: Counts) -> _Updates:
         flagged = [name for name in changes if name not in ROUTINE_SOURCE_FIELDS]
         if project.is_live and (flagged or moved):
             counts.flagged += 1
-            result.flags.append(_flag(record, project, before, changes, flagged, moved, saved, wanted))
+            result.flags.append(
+                _flag(record, project, before, changes, flagged, moved, saved, wanted)
+            )
     Project.objects.bulk_update(rows, sorted(written))
     return result
 
@@ -472,7 +509,11 @@ def _flag(record, project, before, changes, flagged, moved, saved, wanted):
     if routine:
         comment += f" Also updated: {', '.join(routine)}."
     details = {
-        name: {"label": _label(name), "old": _shown(name, before[name]), "new": _shown(name, value)}
+        name: {
+            "label": _label(name),
+            "old": _shown(name, before[name]),
+            "new": _shown(name, value),
+        }
         for name, (_, value) in changes.items()
     }
     for kind in moved:
@@ -496,7 +537,9 @@ def _shown(name: str, value):
     if value is None or value == "":
         return ""
     if name == "sponsor_id":
-        return str(Organization.objects.filter(pk=value).values_list("name", flat=True).first() or value)
+        return str(
+            Organization.objects.filter(pk=value).values_list("name", flat=True).first() or value
+        )
     field = Project._meta.get_field(name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -526,19 +569,36 @@ def _relations_of(record: ProjectRecord, shared: _Shared) -> dict[str, list[tupl
             seen_people.add(pk)
             people.append((pk, person.role))
     contacts = [
-        (_fit(Contact, "name", c.name), c.role, _fit(Contact, "phone", c.phone),
-         _fit(Contact, "email", c.email), None)
+        (
+            _fit(Contact, "name", c.name),
+            c.role,
+            _fit(Contact, "phone", c.phone),
+            _fit(Contact, "email", c.email),
+            None,
+        )
         for c in record.contacts
     ] + [
-        (_fit(Contact, "name", c.name), c.role, _fit(Contact, "phone", c.phone),
-         _fit(Contact, "email", c.email), shared.site(site))
-        for site in record.sites for c in site.contacts
+        (
+            _fit(Contact, "name", c.name),
+            c.role,
+            _fit(Contact, "phone", c.phone),
+            _fit(Contact, "email", c.email),
+            shared.site(site),
+        )
+        for site in record.sites
+        for c in site.contacts
     ]
-    grants = [(g.core_project_number, _fit(GrantLink, "as_registered", g.as_registered)) for g in record.grants]
+    grants = [
+        (g.core_project_number, _fit(GrantLink, "as_registered", g.as_registered))
+        for g in record.grants
+    ]
     collaborators = sorted({shared.organization(org) for org in record.collaborators})
     return {
-        "sites": sites, "investigators": people, "contacts": list(dict.fromkeys(contacts)),
-        "grant_links": grants, "collaborators": [(pk,) for pk in collaborators],
+        "sites": sites,
+        "investigators": people,
+        "contacts": list(dict.fromkeys(contacts)),
+        "grant_links": grants,
+        "collaborators": [(pk,) for pk in collaborators],
     }
 
 
@@ -554,18 +614,28 @@ def _saved_relations(project_ids: list[int]) -> dict[str, dict[int, list[tuple]]
     """The saved relations of ``project_ids``, in the shape ``_comparable`` gives."""
     queries = {
         "sites": ProjectSite.objects.values_list("project_id", "site_id", "recruitment_status"),
-        "investigators": ProjectInvestigator.objects.values_list("project_id", "investigator_id", "role"),
-        "contacts": Contact.objects.values_list("project_id", "name", "role", "phone", "email", "site_id"),
+        "investigators": ProjectInvestigator.objects.values_list(
+            "project_id", "investigator_id", "role"
+        ),
+        "contacts": Contact.objects.values_list(
+            "project_id", "name", "role", "phone", "email", "site_id"
+        ),
         "grant_links": GrantLink.objects.values_list("project_id", "core_project_number"),
-        "collaborators": Project.collaborators.through.objects.values_list("project_id", "organization_id"),
+        "collaborators": Project.collaborators.through.objects.values_list(
+            "project_id", "organization_id"
+        ),
     }
     saved = {}
     for kind, query in queries.items():
-        ordering = ("organization_id",) if kind == "collaborators" else (
-            ("core_project_number",) if kind == "grant_links" else ("order", "pk")
+        ordering = (
+            ("organization_id",)
+            if kind == "collaborators"
+            else (("core_project_number",) if kind == "grant_links" else ("order", "pk"))
         )
         by_project: dict[int, list[tuple]] = {}
-        for project_id, *row in query.filter(project_id__in=project_ids).order_by("project_id", *ordering):
+        for project_id, *row in query.filter(project_id__in=project_ids).order_by(
+            "project_id", *ordering
+        ):
             by_project.setdefault(project_id, []).append(tuple(row))
         saved[kind] = by_project
     for rows in saved["grant_links"].values():
@@ -581,18 +651,23 @@ def _write_relations(created: dict[int, dict], replaced: dict[int, dict]) -> Non
         if stale:
             model.objects.filter(project_id__in=stale).delete()
     for kind, model in _RELATION_MODELS.items():
-        model.objects.bulk_create([
-            row
-            for relations in (created, replaced)
-            for project_id, kinds in relations.items() if kind in kinds
-            for row in _rows(kind, project_id, kinds[kind])
-        ])
+        model.objects.bulk_create(
+            [
+                row
+                for relations in (created, replaced)
+                for project_id, kinds in relations.items()
+                if kind in kinds
+                for row in _rows(kind, project_id, kinds[kind])
+            ]
+        )
 
 
 def _rows(kind: str, project_id: int, wanted: list[tuple]) -> list:
     if kind == "sites":
         return [
-            ProjectSite(project_id=project_id, site_id=site_id, recruitment_status=status, order=order)
+            ProjectSite(
+                project_id=project_id, site_id=site_id, recruitment_status=status, order=order
+            )
             for order, (site_id, status) in enumerate(wanted)
         ]
     if kind == "investigators":
@@ -602,8 +677,15 @@ def _rows(kind: str, project_id: int, wanted: list[tuple]) -> list:
         ]
     if kind == "contacts":
         return [
-            Contact(project_id=project_id, name=name, role=role, phone=phone, email=email,
-                    site_id=site_id, order=order)
+            Contact(
+                project_id=project_id,
+                name=name,
+                role=role,
+                phone=phone,
+                email=email,
+                site_id=site_id,
+                order=order,
+            )
             for order, (name, role, phone, email, site_id) in enumerate(wanted)
         ]
     if kind == "grant_links":
@@ -629,19 +711,27 @@ def _relation_text(kind: str, rows: list[tuple]) -> list[str]:
     if kind == "sites":
         sites = Site.objects.in_bulk([pk for pk, _ in rows])
         return [
-            f"{sites[pk].institution}, {sites[pk].place}" + (f" ({_status_label(status)})" if status else "")
-            for pk, status in rows if pk in sites
+            f"{sites[pk].institution}, {sites[pk].place}"
+            + (f" ({_status_label(status)})" if status else "")
+            for pk, status in rows
+            if pk in sites
         ]
     if kind == "investigators":
         people = Investigator.objects.in_bulk([pk for pk, _ in rows])
         roles = dict(ProjectInvestigator._meta.get_field("role").flatchoices)
-        return [f"{people[pk].name} ({roles.get(role, role)})" for pk, role in rows if pk in people]
+        return [
+            f"{people[pk].name} ({roles.get(role, role)})" for pk, role in rows if pk in people
+        ]
     if kind == "contacts":
         return [", ".join(part for part in row[:4] if part) for row in rows]
     if kind == "grant_links":
         return [row[0] for row in rows]
-    return list(Organization.objects.filter(pk__in=[pk for (pk,) in rows]).values_list("name", flat=True))
+    return list(
+        Organization.objects.filter(pk__in=[pk for (pk,) in rows]).values_list("name", flat=True)
+    )
 
 
 def _status_label(value: str) -> str:
-    return str(dict(ProjectSite._meta.get_field("recruitment_status").flatchoices).get(value, value))
+    return str(
+        dict(ProjectSite._meta.get_field("recruitment_status").flatchoices).get(value, value)
+    )

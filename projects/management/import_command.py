@@ -17,18 +17,23 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="*", metavar="PATH",
+            "paths",
+            nargs="*",
+            metavar="PATH",
             help="Files to import: an API page, a JSON array, one record, or JSON Lines; "
             "plain or gzip. With --fetch: what to fetch instead (see --fetch).",
         )
         parser.add_argument("--fetch", action="store_true", help=self.fetch_help)
         parser.add_argument(
-            "--strict", action="store_true",
+            "--strict",
+            action="store_true",
             help="Stop at the first bad record (exit status 1). By default bad records "
             "are skipped, reported, and the import goes on.",
         )
         parser.add_argument(
-            "--batch-size", type=int, default=pipeline.BATCH_SIZE,
+            "--batch-size",
+            type=int,
+            default=pipeline.BATCH_SIZE,
             help="Records saved per transaction (default %(default)s).",
         )
 
@@ -41,8 +46,11 @@ class ImportCommand(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         bar = tqdm(
-            desc=self.source.name, unit=" records", file=sys.stderr,
-            disable=not sys.stderr.isatty(), mininterval=0.5,
+            desc=self.source.name,
+            unit=" records",
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            mininterval=0.5,
         )
         run = {"strict": strict, "batch_size": batch_size, "progress": bar.update}
         try:
@@ -80,4 +88,3 @@ class ImportCommand(BaseCommand):
             self.stderr.write(f"... and {hidden} more skipped records.")
         style = self.style.WARNING if summary.skipped else self.style.SUCCESS
         self.stdout.write(style(f"{self.source.name}: {summary}."))
-

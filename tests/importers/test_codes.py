@@ -7,17 +7,35 @@ from projects.choices import FundingMechanism as F
 from projects.importers import codes
 
 
-@pytest.mark.parametrize(("code", "mechanism"), [
-    ("R01", F.RESEARCH_GRANT), ("R21", F.RESEARCH_GRANT), ("R35", F.RESEARCH_GRANT),
-    ("K08", F.CAREER_AWARD), ("K23", F.CAREER_AWARD), ("K99", F.CAREER_AWARD),
-    ("P01", F.CENTER), ("P30", F.CENTER), ("P50", F.CENTER),
-    ("U01", F.COOPERATIVE_AGREEMENT), ("UG3", F.COOPERATIVE_AGREEMENT),
-    ("F30", F.TRAINING), ("F31", F.TRAINING), ("F32", F.TRAINING), ("T32", F.TRAINING),
-    ("R41", F.SMALL_BUSINESS), ("R42", F.SMALL_BUSINESS), ("R43", F.SMALL_BUSINESS),
-    ("R44", F.SMALL_BUSINESS),
-    ("ZIA", F.INTRAMURAL), ("ZIC", F.INTRAMURAL),
-    ("G11", F.OTHER_NIH), ("D43", F.OTHER_NIH), ("S10", F.OTHER_NIH),
-])
+@pytest.mark.parametrize(
+    ("code", "mechanism"),
+    [
+        ("R01", F.RESEARCH_GRANT),
+        ("R21", F.RESEARCH_GRANT),
+        ("R35", F.RESEARCH_GRANT),
+        ("K08", F.CAREER_AWARD),
+        ("K23", F.CAREER_AWARD),
+        ("K99", F.CAREER_AWARD),
+        ("P01", F.CENTER),
+        ("P30", F.CENTER),
+        ("P50", F.CENTER),
+        ("U01", F.COOPERATIVE_AGREEMENT),
+        ("UG3", F.COOPERATIVE_AGREEMENT),
+        ("F30", F.TRAINING),
+        ("F31", F.TRAINING),
+        ("F32", F.TRAINING),
+        ("T32", F.TRAINING),
+        ("R41", F.SMALL_BUSINESS),
+        ("R42", F.SMALL_BUSINESS),
+        ("R43", F.SMALL_BUSINESS),
+        ("R44", F.SMALL_BUSINESS),
+        ("ZIA", F.INTRAMURAL),
+        ("ZIC", F.INTRAMURAL),
+        ("G11", F.OTHER_NIH),
+        ("D43", F.OTHER_NIH),
+        ("S10", F.OTHER_NIH),
+    ],
+)
 def test_activity_codes_group_by_series(code, mechanism):
     assert codes.mechanism_for(code) == mechanism
 
@@ -27,10 +45,19 @@ def test_only_letter_and_two_characters_are_activity_codes():
     assert not any(codes.is_activity_code(c) for c in ("", None, "k08", "R1", "R011", "01R"))
 
 
-@pytest.mark.parametrize("written", [
-    "R01 CA123456", "5R01CA123456-03", "R01CA123456", "r01ca123456", "1 R01 CA 123456-01A1",
-    "5R01CA123456-03S1", "R01-CA-123456", "NIH grant R01 CA123456 (NCI)",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "R01 CA123456",
+        "5R01CA123456-03",
+        "R01CA123456",
+        "r01ca123456",
+        "1 R01 CA 123456-01A1",
+        "5R01CA123456-03S1",
+        "R01-CA-123456",
+        "NIH grant R01 CA123456 (NCI)",
+    ],
+)
 def test_grant_numbers_normalize_to_the_core_project_number(written):
     assert codes.core_project_number(written) == "R01CA123456"
 
@@ -40,9 +67,17 @@ def test_intramural_and_short_serial_numbers_normalize_too():
     assert codes.core_project_number("U01 DK57577") == "U01DK057577"
 
 
-@pytest.mark.parametrize("not_a_grant", [
-    "272201400041C-0-0-1", "HHSN272201400041C", "DMID 17-0104", "", None, "NCT01234567",
-])
+@pytest.mark.parametrize(
+    "not_a_grant",
+    [
+        "272201400041C-0-0-1",
+        "HHSN272201400041C",
+        "DMID 17-0104",
+        "",
+        None,
+        "NCT01234567",
+    ],
+)
 def test_contracts_and_other_ids_are_not_grants(not_a_grant):
     assert codes.core_project_number(not_a_grant) is None
 

@@ -102,7 +102,9 @@ def test_strict_stops_at_the_first_bad_record_and_writes_nothing_of_it(tmp_path)
     assert str(error.value).startswith(
         f"Stopped at the first bad record (--strict): {path}, record 2 (line 2): field appl_id"
     )
-    assert list(Project.objects.values_list("nih_project_number", flat=True)) == ["5P01AG052350-08"]
+    assert list(Project.objects.values_list("nih_project_number", flat=True)) == [
+        "5P01AG052350-08"
+    ]
 
 
 def test_strict_exits_with_a_non_zero_status(tmp_path):
@@ -112,18 +114,23 @@ def test_strict_exits_with_a_non_zero_status(tmp_path):
     subprocess.run([*manage, "migrate", "-v0"], check=True, env=env)
     result = subprocess.run(
         [*manage, "import_reporter", "--strict", str(bad_lines(tmp_path))],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 1
     assert "Stopped at the first bad record" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (None, "the JSON is cut off or malformed after record"),
-    ("this is not JSON", "not JSON: it starts with 't' at byte 1"),
-    ('{"rows": []}', "wrong shape: expected NIH RePORTER projects"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "the JSON is cut off or malformed after record"),
+        ("this is not JSON", "not JSON: it starts with 't' at byte 1"),
+        ('{"rows": []}', "wrong shape: expected NIH RePORTER projects"),
+    ],
+)
 def test_files_that_cannot_be_read_are_a_clear_error(tmp_path, content, expected):
     path = tmp_path / "broken.json"
     if content is None:  # cut a real page off in the middle
@@ -162,7 +169,10 @@ def test_an_unknown_registry_code_is_a_logged_warning_not_a_failure(tmp_path, ca
     with caplog.at_level(logging.WARNING, logger="projects.importers"):
         out, _ = run("import_ctgov", path)
     assert "1 created" in out and "1 warnings" in out
-    assert f"{path}, record 1 (NCT05105685): unknown statusModule.overallStatus 'ON_HOLD'" in caplog.text
+    assert (
+        f"{path}, record 1 (NCT05105685): unknown statusModule.overallStatus 'ON_HOLD'"
+        in caplog.text
+    )
     assert Project.objects.get().research_status == "unknown"
 
 
@@ -209,7 +219,9 @@ def test_imported_grants_read_well_once_approved(client, editor, publish):
         assert "Lead organization" in html
     k23 = pages["1K23AG086669-01"]
     assert "Career development award (K23)" in k23 and "National Institute on Aging" in k23
-    assert "University of Pennsylvania" in k23 and "Philadelphia, Pennsylvania, United States" in k23
+    assert (
+        "University of Pennsylvania" in k23 and "Philadelphia, Pennsylvania, United States" in k23
+    )
     assert "Whitley Aamodt" in k23 and "Assistant Professor of Neurology" in k23
     assert "Alexis Diane Bakos" in k23  # the NIH program officer, shown apart
     assert "1K23AG086669-01</a> on NIH RePORTER" in k23
@@ -240,7 +252,9 @@ def test_imported_studies_read_well_once_approved(client, editor, publish):
 
 
 def test_site_contacts_without_a_phone_or_email_are_not_offered_as_a_way_to_take_part(
-    client, editor, publish,
+    client,
+    editor,
+    publish,
 ):
     run("import_ctgov", CTGOV_APG2575)
     project = Project.objects.get(nct_id="NCT05147467")

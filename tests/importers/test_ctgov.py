@@ -42,7 +42,9 @@ def test_enrollment_eligibility_and_dates():
     assert record.healthy_volunteers is False
     assert record.eligibility_criteria.startswith("Inclusion Criteria")
     assert record.start_date == datetime.date(2021, 12, 28)
-    assert record.end_date == datetime.date(2024, 12, 1)  # completion "2024-12": first of the month
+    assert record.end_date == datetime.date(
+        2024, 12, 1
+    )  # completion "2024-12": first of the month
 
 
 def test_sponsor_collaborators_conditions_and_keywords():
@@ -63,7 +65,10 @@ def test_locations_become_sites_with_coordinates_status_and_contacts():
     assert len(record.sites) == 8
     vienna = record.sites[0]
     assert (vienna.institution, vienna.city, vienna.zip_code, vienna.country) == (
-        "University Vienna", "Vienna", "1090", "Austria",
+        "University Vienna",
+        "Vienna",
+        "1090",
+        "Austria",
     )
     assert (vienna.latitude, vienna.longitude) == (48.20849, 16.37208)
     assert vienna.recruitment_status == ResearchStatus.RECRUITING
@@ -77,7 +82,10 @@ def test_locations_become_sites_with_coordinates_status_and_contacts():
 def test_us_locations_keep_state_and_zip():
     (houston,) = [s for s in ctgov.map_study(study("NCT02576665")).sites if s.city == "Houston"]
     assert (houston.institution, houston.state, houston.zip_code, houston.country) == (
-        "MD Anderson Cancer Center", "Texas", "77030", "United States",
+        "MD Anderson Cancer Center",
+        "Texas",
+        "77030",
+        "United States",
     )
 
 
@@ -102,7 +110,9 @@ def test_overall_officials_become_investigators_with_roles_and_affiliations():
     record = ctgov.map_study(study("NCT05147467"))
     director = record.people[0]
     assert (director.name, director.role, director.organization.name) == (
-        "Yifan Zhai, MD, PhD", InvestigatorRole.STUDY_DIRECTOR, "Ascentage Pharma Group Inc.",
+        "Yifan Zhai, MD, PhD",
+        InvestigatorRole.STUDY_DIRECTOR,
+        "Ascentage Pharma Group Inc.",
     )
     assert record.people[1].role == InvestigatorRole.PRINCIPAL_INVESTIGATOR
 
@@ -118,18 +128,21 @@ def test_registry_markdown_escapes_are_undone_for_editors():
     assert "[rHGG]" in summary and "\\[" not in summary
 
 
-@pytest.mark.parametrize(("phases", "phase"), [
-    (["EARLY_PHASE1"], FundingMechanism.EARLY_PHASE_1),
-    (["PHASE1"], FundingMechanism.PHASE_1),
-    (["PHASE1", "PHASE2"], FundingMechanism.PHASE_1_2),
-    (["PHASE2"], FundingMechanism.PHASE_2),
-    (["PHASE2", "PHASE3"], FundingMechanism.PHASE_2_3),
-    (["PHASE3"], FundingMechanism.PHASE_3),
-    (["PHASE4"], FundingMechanism.PHASE_4),
-    (["NA"], FundingMechanism.PHASE_NA),
-    ([], FundingMechanism.PHASE_NA),
-    (None, FundingMechanism.PHASE_NA),
-])
+@pytest.mark.parametrize(
+    ("phases", "phase"),
+    [
+        (["EARLY_PHASE1"], FundingMechanism.EARLY_PHASE_1),
+        (["PHASE1"], FundingMechanism.PHASE_1),
+        (["PHASE1", "PHASE2"], FundingMechanism.PHASE_1_2),
+        (["PHASE2"], FundingMechanism.PHASE_2),
+        (["PHASE2", "PHASE3"], FundingMechanism.PHASE_2_3),
+        (["PHASE3"], FundingMechanism.PHASE_3),
+        (["PHASE4"], FundingMechanism.PHASE_4),
+        (["NA"], FundingMechanism.PHASE_NA),
+        ([], FundingMechanism.PHASE_NA),
+        (None, FundingMechanism.PHASE_NA),
+    ],
+)
 def test_every_phase_list_maps_to_one_phase(phases, phase):
     raw = study("NCT05105685")  # an edited copy with the phase list under test
     raw["protocolSection"]["designModule"]["phases"] = phases
@@ -140,13 +153,23 @@ def test_every_registry_status_maps_to_a_choice():
     assert set(ctgov.STATUSES.values()) == set(ResearchStatus) - {ResearchStatus.ACTIVE}
 
 
-@pytest.mark.parametrize(("where", "value", "field", "fallback"), [
-    (("statusModule", "overallStatus"), "PAUSED_FOR_LUNCH", "research_status", ResearchStatus.UNKNOWN),
-    (("designModule", "phases"), ["PHASE5"], "funding_mechanism", FundingMechanism.PHASE_NA),
-    (("designModule", "studyType"), "REGISTRY_ONLY", "study_type", StudyType.OBSERVATIONAL),
-    (("eligibilityModule", "sex"), "UNDISCLOSED", "sex_eligibility", ""),
-])
-def test_unknown_codes_fall_back_readably_with_a_warning_naming_the_value(where, value, field, fallback):
+@pytest.mark.parametrize(
+    ("where", "value", "field", "fallback"),
+    [
+        (
+            ("statusModule", "overallStatus"),
+            "PAUSED_FOR_LUNCH",
+            "research_status",
+            ResearchStatus.UNKNOWN,
+        ),
+        (("designModule", "phases"), ["PHASE5"], "funding_mechanism", FundingMechanism.PHASE_NA),
+        (("designModule", "studyType"), "REGISTRY_ONLY", "study_type", StudyType.OBSERVATIONAL),
+        (("eligibilityModule", "sex"), "UNDISCLOSED", "sex_eligibility", ""),
+    ],
+)
+def test_unknown_codes_fall_back_readably_with_a_warning_naming_the_value(
+    where, value, field, fallback
+):
     raw = study("NCT05105685")  # an edited copy carrying a code the registry does not use
     module, key = where
     raw["protocolSection"][module][key] = value
@@ -156,16 +179,19 @@ def test_unknown_codes_fall_back_readably_with_a_warning_naming_the_value(where,
     assert repr(value) in warning or str(value) in warning
 
 
-@pytest.mark.parametrize(("text", "minimum", "maximum"), [
-    ("18 Years", 216, 216),
-    ("1 Year", 12, 12),
-    ("6 Months", 6, 6),
-    ("2 Weeks", 0, 1),
-    ("3 Days", 0, 1),
-    ("N/A", None, None),
-    ("", None, None),
-    (None, None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "minimum", "maximum"),
+    [
+        ("18 Years", 216, 216),
+        ("1 Year", 12, 12),
+        ("6 Months", 6, 6),
+        ("2 Weeks", 0, 1),
+        ("3 Days", 0, 1),
+        ("N/A", None, None),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
 def test_ages_in_months_round_outwards(text, minimum, maximum):
     assert ctgov.age_in_months(text, math.floor) == minimum
     assert ctgov.age_in_months(text, math.ceil) == maximum
@@ -183,7 +209,11 @@ def test_nih_grants_among_the_secondary_ids_become_core_project_numbers():
     # An edited copy: the recorded studies name no NIH grant, so this adds the
     # three ways registries write one, plus a contract number and another ID.
     raw["protocolSection"]["identificationModule"]["secondaryIdInfos"] = [
-        {"id": "R01 CA123456", "type": "NIH", "link": "https://reporter.nih.gov/quickSearch/R01 CA123456"},
+        {
+            "id": "R01 CA123456",
+            "type": "NIH",
+            "link": "https://reporter.nih.gov/quickSearch/R01 CA123456",
+        },
         {"id": "5R01CA123456-03", "type": "NIH"},
         {"id": "P30CA014089", "type": "NIH"},
         {"id": "272201400041C-0-0-1", "type": "NIH"},
@@ -191,7 +221,8 @@ def test_nih_grants_among_the_secondary_ids_become_core_project_numbers():
     ]
     grants = ctgov.map_study(raw).grants
     assert [(g.core_project_number, g.as_registered) for g in grants] == [
-        ("R01CA123456", "R01 CA123456"), ("P30CA014089", "P30CA014089"),
+        ("R01CA123456", "R01 CA123456"),
+        ("P30CA014089", "P30CA014089"),
     ]
 
 
@@ -211,13 +242,31 @@ def test_a_study_without_an_nct_id_is_refused_naming_the_field():
     assert error.value.field == "protocolSection.identificationModule.nctId"
 
 
-@pytest.mark.parametrize(("module", "key", "value", "field"), [
-    ("statusModule", "startDateStruct", {"date": "last spring"}, "statusModule.startDateStruct.date"),
-    ("statusModule", "completionDateStruct", {"date": "2001-01"}, "statusModule.completionDateStruct.date"),
-    ("eligibilityModule", "minimumAge", "eighteen", "eligibilityModule.minimumAge"),
-    ("eligibilityModule", "maximumAge", "6 Months", "eligibilityModule.maximumAge"),  # below 1 Year
-    ("identificationModule", "nctId", "NCT123", "identificationModule.nctId"),
-])
+@pytest.mark.parametrize(
+    ("module", "key", "value", "field"),
+    [
+        (
+            "statusModule",
+            "startDateStruct",
+            {"date": "last spring"},
+            "statusModule.startDateStruct.date",
+        ),
+        (
+            "statusModule",
+            "completionDateStruct",
+            {"date": "2001-01"},
+            "statusModule.completionDateStruct.date",
+        ),
+        ("eligibilityModule", "minimumAge", "eighteen", "eligibilityModule.minimumAge"),
+        (
+            "eligibilityModule",
+            "maximumAge",
+            "6 Months",
+            "eligibilityModule.maximumAge",
+        ),  # below 1 Year
+        ("identificationModule", "nctId", "NCT123", "identificationModule.nctId"),
+    ],
+)
 def test_nonsense_in_a_field_is_refused_naming_the_field(module, key, value, field):
     raw = study("NCT05105685")  # an edited copy with one bad value
     raw["protocolSection"][module][key] = value

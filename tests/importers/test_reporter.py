@@ -38,7 +38,9 @@ def test_dates_titles_and_texts():
     record = mapped("5K23HD104934-04")
     assert record.start_date == datetime.date(2022, 8, 15)
     assert record.end_date == datetime.date(2027, 7, 31)
-    assert record.official_title.startswith("Optimizing pain-related outcomes following orthopedic trauma")
+    assert record.official_title.startswith(
+        "Optimizing pain-related outcomes following orthopedic trauma"
+    )
     assert record.brief_title == ""
     assert record.source_summary.startswith("PROJECT SUMMARY\nThe long-term goal of this K23")
     assert record.source_public_health_relevance.startswith("PROJECT NARRATIVE\nOrthopedic trauma")
@@ -50,7 +52,9 @@ def test_keywords_come_from_the_preferred_terms_and_spending_categories_are_a_li
     assert record.source_keywords[:3] == ("Acute", "Address", "Affective")
     assert all(";" not in k and "<" not in k for k in record.source_keywords)
     assert record.spending_categories[:3] == (
-        "Anxiety Disorders", "Behavioral and Social Science", "Brain Disorders",
+        "Anxiety Disorders",
+        "Behavioral and Social Science",
+        "Brain Disorders",
     )
     assert record.conditions == ()  # RePORTER terms are too noisy to be conditions
 
@@ -66,12 +70,15 @@ def test_the_organization_is_the_sponsor_and_the_one_site_in_proper_case():
     record = mapped("5R21AI175731-02")
     assert record.sponsor.name == "Univ of Arkansas for Med Scis"
     assert (record.sponsor.city, record.sponsor.state, record.sponsor.country) == (
-        "Little Rock", "Arkansas", "United States",
+        "Little Rock",
+        "Arkansas",
+        "United States",
     )
     assert record.sponsor.zip_code == "72205-7101"
     (site,) = record.sites
     assert (site.institution, site.place) == (
-        "Univ of Arkansas for Med Scis", "Little Rock, Arkansas, United States",
+        "Univ of Arkansas for Med Scis",
+        "Little Rock, Arkansas, United States",
     )
 
 
@@ -126,10 +133,13 @@ def test_subprojects_of_centers_keep_their_subproject_id():
     assert record.funding_mechanism == FundingMechanism.CENTER
 
 
-@pytest.mark.parametrize(("today", "status"), [
-    (datetime.date(2027, 7, 31), ResearchStatus.ACTIVE),
-    (datetime.date(2027, 8, 1), ResearchStatus.COMPLETED),
-])
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (datetime.date(2027, 7, 31), ResearchStatus.ACTIVE),
+        (datetime.date(2027, 8, 1), ResearchStatus.COMPLETED),
+    ],
+)
 def test_research_is_completed_once_its_end_date_has_passed(today, status):
     assert mapped("5K23HD104934-04", today=today).research_status == status
 
@@ -143,8 +153,13 @@ def test_the_draft_title_is_the_project_title_in_sentence_case():
 def test_every_real_record_maps_without_leaking_source_encoding():
     for raw in reporter_records(REPORTER_FULL) + reporter_records(REPORTER_ERBB2):
         record = reporter.map_project(raw, today=TODAY)
-        shown = [record.sponsor.name, record.draft_title, record.funding_institute,
-                 *(p.name for p in record.people), *(p.title for p in record.people)]
+        shown = [
+            record.sponsor.name,
+            record.draft_title,
+            record.funding_institute,
+            *(p.name for p in record.people),
+            *(p.title for p in record.people),
+        ]
         for text in shown:
             assert "['" not in text and "FUNDING_" not in text
             assert not (names.is_shouting(text) and " " in text), text  # "COO" alone may stay
@@ -160,13 +175,16 @@ def test_a_record_without_an_application_id_is_refused_naming_the_field():
     assert error.value.field == "appl_id"
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("project_end_date", "2027-13-45T00:00:00", "is not a date"),
-    ("project_end_date", "2001-01-01T00:00:00", "before project_start_date"),
-    ("fiscal_year", 3024, "between 1950 and 2100"),
-    ("project_title", "", "is missing"),
-    ("award_amount", "lots", "is not an amount"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("project_end_date", "2027-13-45T00:00:00", "is not a date"),
+        ("project_end_date", "2001-01-01T00:00:00", "before project_start_date"),
+        ("fiscal_year", 3024, "between 1950 and 2100"),
+        ("project_title", "", "is missing"),
+        ("award_amount", "lots", "is not an amount"),
+    ],
+)
 def test_nonsense_in_a_field_is_refused_naming_the_field(field, value, message):
     raw = reporter_record("5K23HD104934-04")
     raw[field] = value  # an edited copy
@@ -190,8 +208,10 @@ def test_an_unknown_activity_code_falls_back_to_other_funding_with_a_warning():
     raw["core_project_num"] = "?"
     record = reporter.map_project(raw)
     assert record.funding_mechanism == FundingMechanism.OTHER_NIH
-    assert record.warnings == ("activity_code '?' is not an NIH activity code; funding type "
-                               'shown as "Other NIH funding"',)
+    assert record.warnings == (
+        "activity_code '?' is not an NIH activity code; funding type "
+        'shown as "Other NIH funding"',
+    )
 
 
 def test_the_fingerprint_changes_with_the_facts_only():

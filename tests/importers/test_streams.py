@@ -36,11 +36,14 @@ def test_reads_a_json_array_of_records_in_order():
 def test_reads_the_records_of_an_api_page_and_ignores_its_meta():
     items = read(REPORTER_ERBB2)
     assert len(items) == 10 and "meta" not in items[0][1]
-    assert read(CTGOV_PAGE, ctgov.SHAPE)[4][1]["protocolSection"]["identificationModule"]["nctId"] == "NCT07119606"
+    assert (
+        read(CTGOV_PAGE, ctgov.SHAPE)[4][1]["protocolSection"]["identificationModule"]["nctId"]
+        == "NCT07119606"
+    )
 
 
 def test_reads_a_single_record_on_its_own():
-    (position, study), = read(CTGOV_COPLANT, ctgov.SHAPE)
+    ((position, study),) = read(CTGOV_COPLANT, ctgov.SHAPE)
     assert position.index == 1
     assert study["protocolSection"]["identificationModule"]["nctId"] == "NCT06323538"
 
@@ -77,7 +80,9 @@ def test_a_json_lines_line_may_hold_a_whole_api_page(tmp_path):
 def test_a_bad_json_lines_line_is_that_records_problem_only(tmp_path):
     records = reporter_records()[:2]
     path = tmp_path / "projects.jsonl"
-    path.write_text(f"{json.dumps(records[0])}\n{{\"appl_id\": 1,\n[1, 2]\n{json.dumps(records[1])}\n")
+    path.write_text(
+        f'{json.dumps(records[0])}\n{{"appl_id": 1,\n[1, 2]\n{json.dumps(records[1])}\n'
+    )
     items = read(path)
     assert [type(r).__name__ for _, r in items] == ["dict", "RecordError", "RecordError", "dict"]
     assert "line 2 is not valid JSON" in items[1][1].message
@@ -89,7 +94,11 @@ def test_values_that_are_not_objects_in_an_array_are_bad_records(tmp_path):
     path = tmp_path / "mixed.json"
     path.write_text('[{"appl_id": 1}, "text", null]')
     kinds = [r.message if isinstance(r, streams.RecordError) else "ok" for _, r in read(path)]
-    assert kinds == ["ok", "is a string, not a record (a JSON object).", "is null, not a record (a JSON object)."]
+    assert kinds == [
+        "ok",
+        "is a string, not a record (a JSON object).",
+        "is null, not a record (a JSON object).",
+    ]
 
 
 def test_a_truncated_file_yields_the_records_before_the_damage_then_names_the_place(tmp_path):
@@ -114,13 +123,16 @@ def test_a_truncated_gzip_file_is_a_clear_error(tmp_path):
     assert "gzip" in str(error.value) or "cut off" in str(error.value)
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ("hello, world", "not JSON: it starts with 'h' at byte 1"),
-    ("\n\n   ", "the file is empty"),
-    ('{"results": {"appl_id": 1}}', '"results" is not a list of records'),
-    ('{"data": [{"appl_id": 1}]}', "wrong shape: expected NIH RePORTER projects"),
-    ('{"results": [{"appl_id": 1}, ', "cut off or malformed after record 1"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("hello, world", "not JSON: it starts with 'h' at byte 1"),
+        ("\n\n   ", "the file is empty"),
+        ('{"results": {"appl_id": 1}}', '"results" is not a list of records'),
+        ('{"data": [{"appl_id": 1}]}', "wrong shape: expected NIH RePORTER projects"),
+        ('{"results": [{"appl_id": 1}, ', "cut off or malformed after record 1"),
+    ],
+)
 def test_files_that_are_not_records_are_clear_errors(tmp_path, content, expected):
     path = tmp_path / "bad.json"
     path.write_text(content)

@@ -40,19 +40,34 @@ def save(*raws, mapper=None):
 def write_plain_text(project, editor, **text):
     """An editor writes the page's plain-language text, as the admin would."""
     project.refresh_from_db()
-    content = revisions.draft_content(project) | {
-        "lay_title": "A plain title an editor wrote",
-        "lay_summary": "A plain summary an editor wrote.",
-        "research_focus": "What the research studies, as an editor wrote it.",
-    } | text
+    content = (
+        revisions.draft_content(project)
+        | {
+            "lay_title": "A plain title an editor wrote",
+            "lay_summary": "A plain summary an editor wrote.",
+            "research_focus": "What the research studies, as an editor wrote it.",
+        }
+        | text
+    )
     editing.save_content(project, editor, content=content, base_version=project.version)
     project.refresh_from_db()
     return project
 
 
 def table_sizes():
-    models = (Project, ProjectRevision, Organization, Site, Investigator, Contact, GrantLink,
-              ProjectSite, ProjectInvestigator, Condition, ReviewEvent)
+    models = (
+        Project,
+        ProjectRevision,
+        Organization,
+        Site,
+        Investigator,
+        Contact,
+        GrantLink,
+        ProjectSite,
+        ProjectInvestigator,
+        Condition,
+        ReviewEvent,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -85,7 +100,9 @@ def test_a_grant_record_saves_every_mapped_field_and_relation():
     save(reporter_record("4R33DA057660-02"))
     project = Project.objects.get()
     assert (project.nih_application_id, project.nih_project_number, project.fiscal_year) == (
-        11123046, "4R33DA057660-02", 2024,
+        11123046,
+        "4R33DA057660-02",
+        2024,
     )
     assert (project.funding_mechanism, project.activity_code) == ("research_grant", "R33")
     assert project.funding_institute == "National Institute on Drug Abuse"
@@ -99,7 +116,9 @@ def test_a_grant_record_saves_every_mapped_field_and_relation():
         "Indiana University Indianapolis, Indianapolis, Indiana, United States"
     ]
     assert [(r.investigator.name, r.role) for r in project.project_investigators.all()] == [
-        ("Matthew Aalsma", "contact_pi"), ("Bradley Ray", "pi"), ("Khairi Reda", "pi"),
+        ("Matthew Aalsma", "contact_pi"),
+        ("Bradley Ray", "pi"),
+        ("Khairi Reda", "pi"),
         ("Sean Edward Winters Lynch", "program_officer"),
     ]
     assert Investigator.objects.get(name="Matthew Aalsma").nih_profile_id == 7006225
@@ -110,7 +129,10 @@ def test_a_study_saves_sites_contacts_officials_collaborators_and_conditions():
     project = Project.objects.get()
     assert project.study_type == "observational" and project.research_status == "recruiting"
     assert project.lay_title == "[Rewrite] Cohort Study on Plant-based Diets (COPLANT Study)"
-    assert sorted(c.name for c in project.conditions.all())[:2] == ["Bone Loss", "Cardiovascular Diseases"]
+    assert sorted(c.name for c in project.conditions.all())[:2] == [
+        "Bone Loss",
+        "Cardiovascular Diseases",
+    ]
     assert project.collaborators.count() == 7
     sites = list(project.project_sites.select_related("site"))
     assert len(sites) == 8 and sites[0].site.coordinates_source == "registry"
@@ -143,7 +165,9 @@ def test_a_newer_fiscal_year_updates_the_same_project():
     project = Project.objects.get()
     assert project.pk == first.pk
     assert (project.nih_application_id, project.nih_project_number, project.fiscal_year) == (
-        11128734, "5K23HD104934-04", 2025,
+        11128734,
+        "5K23HD104934-04",
+        2025,
     )
     assert project.version == first.version + 1
 
@@ -191,13 +215,19 @@ def test_people_organizations_and_sites_are_matched_not_duplicated():
 
 def test_a_shared_site_is_matched_by_name_and_place_and_only_its_missing_coordinates_filled():
     site = Site.objects.create(
-        institution="MD ANDERSON CANCER CENTER", city="Houston", state="Texas",
+        institution="MD ANDERSON CANCER CENTER",
+        city="Houston",
+        state="Texas",
         country="United States",
     )
     save(study("NCT02576665"))
     site.refresh_from_db()
     assert site.institution == "MD ANDERSON CANCER CENTER"  # never renamed by an import
-    assert (site.latitude, site.longitude, site.coordinates_source) == (29.76328, -95.36327, "registry")
+    assert (site.latitude, site.longitude, site.coordinates_source) == (
+        29.76328,
+        -95.36327,
+        "registry",
+    )
     assert Site.objects.filter(city="Houston").count() == 1
 
 
@@ -241,13 +271,19 @@ def test_an_import_never_touches_the_editors_text_of_a_draft(editor):
 
 def test_an_import_never_touches_the_text_status_or_review_date_of_a_live_page(editor, publish):
     save(study("NCT05147467"))
-    project = publish(write_plain_text(Project.objects.get(), editor), reviewed_on=datetime.date(2025, 1, 2))
-    live_text = {name: getattr(project, name) for name in ("lay_title", "lay_summary", "research_focus")}
+    project = publish(
+        write_plain_text(Project.objects.get(), editor), reviewed_on=datetime.date(2025, 1, 2)
+    )
+    live_text = {
+        name: getattr(project, name) for name in ("lay_title", "lay_summary", "research_focus")
+    }
     save(changed_copy())
     project.refresh_from_db()
     assert {name: getattr(project, name) for name in live_text} == live_text
     assert (project.status, project.is_live, project.last_reviewed) == (
-        Status.PUBLISHED, True, datetime.date(2025, 1, 2),
+        Status.PUBLISHED,
+        True,
+        datetime.date(2025, 1, 2),
     )
     assert list(project.conditions.values_list("name", flat=True))  # the editor's conditions stay
 
@@ -269,8 +305,11 @@ def test_an_editors_open_form_gets_a_conflict_instead_of_undoing_the_import(edit
     save(changed_copy())
     with pytest.raises(editing.EditConflict, match="An import of the source record"):
         editing.save_content(
-            project, editor, content=revisions.draft_content(project),
-            source_values={"research_status": "recruiting"}, base_version=opened_at,
+            project,
+            editor,
+            content=revisions.draft_content(project),
+            source_values={"research_status": "recruiting"},
+            base_version=opened_at,
         )
 
 
@@ -288,7 +327,9 @@ def test_a_live_page_whose_source_changed_is_flagged_with_exactly_those_fields(e
     assert project.source_changes == ["Research status", "End date", "Sites", "Contacts"]
     assert project.source_changed_at is not None
     assert project.version == version + 1
-    assert project.end_date == datetime.date(2026, 6, 30)  # the live row holds the registry's facts
+    assert project.end_date == datetime.date(
+        2026, 6, 30
+    )  # the live row holds the registry's facts
     assert project.project_sites.count() == 10
     event = project.review_events.get(action=ReviewAction.SOURCE_CHANGED)
     assert event.actor is None
@@ -299,7 +340,9 @@ def test_a_live_page_whose_source_changed_is_flagged_with_exactly_those_fields(e
     changes = event.details["changes"]
     assert changes["end_date"] == {"label": "End date", "old": "2024-12-01", "new": "2026-06-30"}
     assert changes["research_status"] == {
-        "label": "Research status", "old": "Recruiting now", "new": "Ongoing, no longer recruiting",
+        "label": "Research status",
+        "old": "Recruiting now",
+        "new": "Ongoing, no longer recruiting",
     }
     assert len(changes["sites"]["old"]) == 11 and len(changes["sites"]["new"]) == 10
     assert changes["sites"]["new"][0].endswith("(Recruiting now)")
@@ -315,10 +358,16 @@ def test_the_flag_accumulates_until_a_reviewer_records_a_check(editor, publish, 
     save(later)
     project.refresh_from_db()
     assert project.source_changes == [
-        "Research status", "End date", "Sites", "Contacts", "Number of participants",
+        "Research status",
+        "End date",
+        "Sites",
+        "Contacts",
+        "Number of participants",
     ]
     assert project.review_events.filter(action=ReviewAction.SOURCE_CHANGED).count() == 2
-    workflow.record_check(project, reviewer, "Checked the new dates and sites against the registry.")
+    workflow.record_check(
+        project, reviewer, "Checked the new dates and sites against the registry."
+    )
     project.refresh_from_db()
     assert project.source_changes == [] and project.source_changed_at is None
 
@@ -341,7 +390,9 @@ def test_an_older_registry_update_changes_nothing():
     assert Project.objects.get().research_status == "active_not_recruiting"
 
 
-def test_a_new_fiscal_year_of_a_live_grant_updates_it_without_a_flag_for_routine_changes(editor, publish):
+def test_a_new_fiscal_year_of_a_live_grant_updates_it_without_a_flag_for_routine_changes(
+    editor, publish
+):
     save(reporter_record("5K23HD104934-03"))
     project = publish(write_plain_text(Project.objects.get(), editor))
     counts = save(reporter_record("5K23HD104934-04"))
@@ -382,17 +433,25 @@ def test_a_study_links_to_the_nih_project_that_funds_it(editor, publish):
     funded = study("NCT00184067")
     # An edited copy: the recorded studies name no NIH grant; this one now names the K23.
     funded["protocolSection"]["identificationModule"]["secondaryIdInfos"] = [
-        {"id": "5K23HD104934-04", "type": "NIH",
-         "link": "https://reporter.nih.gov/quickSearch/5K23HD104934-04"},
+        {
+            "id": "5K23HD104934-04",
+            "type": "NIH",
+            "link": "https://reporter.nih.gov/quickSearch/5K23HD104934-04",
+        },
     ]
     save(funded)
     trial = Project.objects.get(nct_id="NCT00184067")
     (link,) = trial.grant_links.all()
     assert (link.core_project_number, link.as_registered) == ("K23HD104934", "5K23HD104934-04")
     funder = Project.objects.get(nih_core_project_number=link.core_project_number)
-    assert presenters.nih_grants(trial) == [presenters.OfficialRecord(
-        "NIH RePORTER", "K23HD104934", "NIH grant", "https://reporter.nih.gov/quickSearch/K23HD104934",
-    )]
+    assert presenters.nih_grants(trial) == [
+        presenters.OfficialRecord(
+            "NIH RePORTER",
+            "K23HD104934",
+            "NIH grant",
+            "https://reporter.nih.gov/quickSearch/K23HD104934",
+        )
+    ]
     publish(write_plain_text(funder, editor))
     (record,) = presenters.nih_grants(trial)
     assert record.url == funder.get_absolute_url()
@@ -424,4 +483,3 @@ def test_a_batch_costs_a_bounded_number_of_queries(django_assert_max_num_queries
         upsert.save_batch(records)
     with django_assert_max_num_queries(3):
         upsert.save_batch(records)  # unchanged: one lookup (inside a savepoint)
-

@@ -19,7 +19,11 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
-            "--fiscal-year", type=int, action="append", default=[], metavar="YEAR",
+            "--fiscal-year",
+            type=int,
+            action="append",
+            default=[],
+            metavar="YEAR",
             help="With --fetch: only these fiscal years (repeat for several).",
         )
 
