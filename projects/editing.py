@@ -12,7 +12,9 @@ Every save (the admin form, a restore, the demo loader) goes through here:
 4. record the revision: who saved what, which is also who may not approve it.
 """
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
@@ -22,6 +24,7 @@ from . import revisions, workflow
 from .choices import RevisionKind, Status
 from .fields import EDITORIAL_FIELDS, SOURCE_FIELDS
 from .models import Project, ProjectRevision, unique_slugs
+from .models.bulk import insert_rows
 
 
 class EditRefused(workflow.WorkflowConflict):
@@ -86,39 +89,51 @@ def create_project(project: Project, user, *, conditions=(), kind=RevisionKind.S
 
 
 def create_projects(
-    projects: list[Project], user, *, conditions: list | None = None,
+    rows: list[dict], user, *, conditions: list | None = None,
     kind: RevisionKind = RevisionKind.SAVED,
-) -> list[ProjectRevision]:
+) -> list[int]:
     """``create_project`` for many new projects at once (an import's
-    batch): the same rows (draft, version 1, conditions, first revision)
-    in a few queries instead of several per project. ``conditions`` holds
-    each project's list of ``Condition`` rows, in order."""
-    conditions = conditions if conditions is not None else [[] for _ in projects]
+    batch), given as dicts of field values, each with its ``slug``
+    (``models.unique_slugs`` makes them): the same rows as one at a time
+    (a draft at version 1, its conditions, its first revision), inserted
+    with ``insert_rows`` in a few statements instead of several queries
+    per project. ``conditions`` holds each project's ``Condition`` rows.
+    Returns the new projects' primary keys, in order."""
+    conditions = conditions if conditions is not None else [[] for _ in rows]
     with transaction.atomic():
-        unnamed = [p for p in projects if not p.slug]
-        texts = [f"{p.lay_title} {p.source_identifier}" for p in unnamed]
-        for project, slug in zip(unnamed, unique_slugs(Project, texts, max_length=120), strict=True):
-            project.slug = slug
-        for project, chosen in zip(projects, conditions, strict=True):
-            project.version = 1
-            project.last_edited_by = user or project.last_edited_by
-            project.nct_id = project.nct_id or None
-            project.nih_core_project_number = project.nih_core_project_number or None
-            project.search_conditions = " ".join(sorted(c.name for c in chosen))
-        Project.objects.bulk_create(projects)
-        through = Project.conditions.through
-        through.objects.bulk_create([
-            through(project_id=project.pk, condition_id=condition.pk)
-            for project, chosen in zip(projects, conditions, strict=True) for condition in chosen
-        ])
-        return ProjectRevision.objects.bulk_create([
-            ProjectRevision(
-                project=project, number=1, version=1, kind=kind, created_by=user,
-                content=revisions.snapshot(project, chosen),
-                changed_fields=_filled_fields(project, chosen),
+        for row, chosen in zip(rows, conditions, strict=True):
+            row.update(
+                version=1, last_edited_by_id=user.pk if user else None,
+                nct_id=row.get("nct_id") or None,
+                nih_core_project_number=row.get("nih_core_project_number") or None,
+                search_conditions=" ".join(sorted(c.name for c in chosen)),
             )
-            for project, chosen in zip(projects, conditions, strict=True)
+        insert_rows(Project, rows)
+        found = dict(
+            Project.objects.filter(slug__in=[row["slug"] for row in rows]).values_list("slug", "pk")
+        )
+        pks = [found[row["slug"]] for row in rows]
+        insert_rows(Project.conditions.through, [
+            {"project_id": pk, "condition_id": condition.pk}
+            for pk, chosen in zip(pks, conditions, strict=True) for condition in chosen
         ])
+        revision_rows = []
+        for pk, row, chosen in zip(pks, rows, conditions, strict=True):
+            values = SimpleNamespace(**(_defaults() | row))  # as Project(**row) would read
+            revision_rows.append({
+                "project_id": pk, "number": 1, "version": 1, "kind": kind,
+                "created_by_id": user.pk if user else None,
+                "content": revisions.snapshot(values, chosen),
+                "changed_fields": _filled_fields(values, chosen),
+            })
+        insert_rows(ProjectRevision, revision_rows)
+        return pks
+
+
+@functools.cache
+def _defaults() -> dict:
+    """A new project's field values before anything is set (only read)."""
+    return {f.attname: f.get_default() for f in Project._meta.concrete_fields if not f.primary_key}
 
 
 def save_content(

@@ -5,7 +5,7 @@ import pytest
 
 from projects import editing, revisions, workflow
 from projects.choices import RevisionKind
-from projects.models import Condition, Organization, Project
+from projects.models import Condition, Organization, Project, unique_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -97,18 +97,23 @@ def test_creating_many_projects_at_once_makes_the_same_rows_as_one_at_a_time(edi
         funding_mechanism="research_grant", sponsor=sponsor,
     )
     editing.create_project(one, editor, conditions=[condition], kind=RevisionKind.IMPORTED)
+    slugs = unique_slugs(Project, ["Same title NIH 2", "Same title NIH 3"], 120)
     many = [
-        Project(
-            study_type="nih_research", nih_application_id=n, official_title="Many",
-            lay_title="Same title", funding_mechanism="research_grant", sponsor=sponsor,
-        )
-        for n in (2, 3)
+        {
+            "study_type": "nih_research", "nih_application_id": n, "official_title": "Many",
+            "lay_title": "Same title", "funding_mechanism": "research_grant",
+            "sponsor_id": sponsor.pk, "slug": slug,
+        }
+        for n, slug in zip((2, 3), slugs, strict=True)
     ]
-    created = editing.create_projects(many, editor, conditions=[[condition], []], kind=RevisionKind.IMPORTED)
+    pks = editing.create_projects(
+        many, editor, conditions=[[condition], []], kind=RevisionKind.IMPORTED
+    )
+    first, second = Project.objects.filter(pk__in=pks).order_by("pk")
+    created = [first.revisions.get(), second.revisions.get()]
     assert [p.slug for p in Project.objects.order_by("pk")] == [
         "same-title-nih-1", "same-title-nih-2", "same-title-nih-3",
     ]
-    first, second = many
     assert (first.version, first.status, first.last_edited_by) == (1, "draft", editor)
     assert list(first.conditions.all()) == [condition] and first.search_conditions == "Asthma"
     assert [r.number for r in created] == [1, 1]

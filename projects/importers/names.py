@@ -13,6 +13,7 @@ words inside a name ("University of California", "Maria de la Cruz"),
 ordinals ("21st") and initials ("F.", "M.D."). Pure functions: no Django.
 """
 
+import functools
 import re
 
 # fmt: off
@@ -51,19 +52,31 @@ VOWELLESS_WORDS = frozenset({
 # fmt: on
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*")
-_SPACES = re.compile(r"\s+")
 _ORDINAL = frozenset({"st", "nd", "rd", "th"})
 _VOWELS = frozenset("aeiouy")
 
 
 def squash(text: str | None) -> str:
     """Whitespace collapsed to single spaces, ends trimmed; None is ""."""
-    return _SPACES.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def is_shouting(text: str) -> bool:
     """True when ``text`` has letters and none of them is lower case."""
-    return any(ch.isalpha() for ch in text) and not any(ch.islower() for ch in text)
+    return text.isupper()
+
+
+# Names repeat across records (an institution, its city, an investigator):
+# each distinct one is re-cased once per import, in bounded memory.
+@functools.lru_cache(maxsize=65536)
+def _proper_case(text: str) -> str:
+    out, last = [], 0
+    for index, match in enumerate(_WORD.finditer(text)):
+        out.append(text[last : match.start()])
+        out.append(_recase(match.group(), text[: match.start()], first=index == 0))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def proper_case(text: str | None) -> str:
@@ -72,15 +85,7 @@ def proper_case(text: str | None) -> str:
     Text that already has lower-case letters is only trimmed.
     """
     text = squash(text)
-    if not is_shouting(text):
-        return text
-    out, last = [], 0
-    for index, match in enumerate(_WORD.finditer(text)):
-        out.append(text[last : match.start()])
-        out.append(_recase(match.group(), text[: match.start()], first=index == 0))
-        last = match.end()
-    out.append(text[last:])
-    return "".join(out)
+    return _proper_case(text) if is_shouting(text) else text
 
 
 def _recase(word: str, before: str, *, first: bool) -> str:
@@ -139,9 +144,6 @@ def person_name(
     return f"{name}, {suffix}"
 
 
-_SENTENCE_END = re.compile(r"[:.?!]\s*$")
-
-
 def sentence_case(title: str | None, keep: frozenset[str] | set[str] = frozenset()) -> str:
     """ "Pyroptotic Macrophages Traps Against Shigella Infection" ->
     "Pyroptotic macrophages traps against Shigella infection".
@@ -155,13 +157,13 @@ def sentence_case(title: str | None, keep: frozenset[str] | set[str] = frozenset
     out, last, lowered = [], 0, False
     for index, match in enumerate(_WORD.finditer(text)):
         word = match.group()
-        out.append(text[last : match.start()])
+        between = text[last : match.start()]
+        out.append(between)
         # "Cell-Matrix" is one word: its second part follows the first.
-        attached = index > 0 and text[match.start() - 1 : match.start()] in ("-", "/")
-        if attached:
+        if index and between[-1:] in ("-", "/"):
             lower = lowered
         else:
-            starts_sentence = index == 0 or bool(_SENTENCE_END.search(text[: match.start()]))
+            starts_sentence = index == 0 or between.rstrip()[-1:] in (":", ".", "?", "!")
             lower = not starts_sentence and word not in keep
         lowered = lower and word[:1].isupper() and word[1:].islower()
         out.append(word.lower() if lowered else word)
@@ -170,17 +172,26 @@ def sentence_case(title: str | None, keep: frozenset[str] | set[str] = frozenset
     return "".join(out)
 
 
-_CAPITALIZED_AFTER_LOWER = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:['’]s)?)\b")
-
-
-def capitalized_words(text: str | None) -> set[str]:
-    """Words ``text`` capitalizes in mid-sentence and never writes in lower
-    case: likely proper nouns ("Shigella", "Alzheimer's")."""
+def proper_nouns(title: str, text: str | None) -> set[str]:
+    """The title's capitalized words that ``text`` (an abstract) writes
+    with a capital in mid-sentence and never in lower case: likely proper
+    nouns ("Shigella", "Alzheimer's"), kept by ``sentence_case``. Plain
+    substring scans: this runs once per imported record."""
     text = text or ""
-    found = set(_CAPITALIZED_AFTER_LOWER.findall(text))
-    found |= {word[:-2] for word in found if word[-2:] in ("'s", "’s")}
-    lower_words = set(re.findall(r"\b[a-z][a-z]+\b", text))
-    return {word for word in found if word.lower() not in lower_words}
+    found = set()
+    for word in set(_WORD.findall(title)):
+        if not (word[:1].isupper() and word[1:].islower()):
+            continue
+        stem = word[:-2] if word[-2:] in ("'s", "’s") else word
+        if f" {stem.lower()}" in text or text.startswith(stem.lower()):
+            continue  # also written in lower case: an ordinary word
+        start = text.find(f" {stem}")
+        while start > 0:
+            if text[start - 1].islower() or text[start - 1] in ",;":
+                found.update((word, stem))
+                break
+            start = text.find(f" {stem}", start + 1)
+    return found
 
 
 def clip(text: str, limit: int) -> str:

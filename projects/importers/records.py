@@ -11,9 +11,9 @@ changed, and written.
 """
 
 import datetime
+import functools
 import hashlib
-import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from ..normalize import match_key
 
@@ -140,7 +140,7 @@ class ProjectRecord:
     draft_title: str = ""
     #: Readable notes about values that had to fall back (unknown codes);
     #: logged with the record's position, never part of the fingerprint.
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def source_name(self) -> str:
@@ -153,17 +153,10 @@ class ProjectRecord:
             return self.nct_id
         return self.nih_project_number or f"application {self.nih_application_id}"
 
+    @functools.cached_property
     def fingerprint(self) -> str:
         """sha256 of everything the record says (warnings aside): equal
-        fingerprints mean there is nothing to update."""
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.compare}
-        text = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _plain(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: getattr(value, name) for name in value.__dataclass_fields__}
-    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+        fingerprints mean there is nothing to update. The dataclasses'
+        own ``repr`` is the normalized form: every field, nested records
+        included, in declaration order, and fast."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()

@@ -11,6 +11,7 @@ conditions; they are kept as source keywords for editors to read.
 """
 
 import datetime
+import functools
 import re
 
 from ..choices import FundingMechanism, InvestigatorRole, ResearchStatus, StudyType
@@ -36,6 +37,7 @@ SHAPE = Shape(
 DRAFT_TITLE_LENGTH = 180
 
 _DETAIL_URL = re.compile(r"/project-details/(\d+)")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def map_project(raw: dict, today: datetime.date | None = None) -> ProjectRecord:
@@ -89,7 +91,8 @@ def map_project(raw: dict, today: datetime.date | None = None) -> ProjectRecord:
         sites=(_site(organization),),
         people=_people(raw, organization),
         draft_title=names.clip(
-            names.sentence_case(title, keep=names.capitalized_words(abstract)), DRAFT_TITLE_LENGTH
+            names.sentence_case(title, keep=names.proper_nouns(title, abstract)),
+            DRAFT_TITLE_LENGTH,
         ),
         warnings=tuple(warnings),
     )
@@ -254,12 +257,15 @@ def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, 
 
 
 def _person_name(person: dict) -> str:
-    return names.person_name(
-        person.get("full_name"),
-        first=person.get("first_name"),
-        middle=person.get("middle_name"),
-        last=person.get("last_name"),
+    return _name_of(
+        person.get("full_name"), person.get("first_name"), person.get("middle_name"),
+        person.get("last_name"),
     )
+
+
+@functools.lru_cache(maxsize=65536)  # investigators recur across records
+def _name_of(full_name, first, middle, last) -> str:
+    return names.person_name(full_name, first=first, middle=middle, last=last)
 
 
 def _profile_id(person: dict) -> int | None:
@@ -273,11 +279,9 @@ def _profile_id(person: dict) -> int | None:
 def _split(value, separator: str) -> tuple[str, ...]:
     if not value:
         return ()
-    if isinstance(value, list):
-        parts = [str(v) for v in value]
-    else:
-        parts = str(value).split(separator)
-    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
+    parts = [str(v) for v in value] if isinstance(value, list) else str(value).split(separator)
+    stripped = [part.strip() for part in parts]
+    return tuple(dict.fromkeys([part for part in stripped if part]))
 
 
 def _text(value, keep_lines: bool = False) -> str:
@@ -287,6 +291,6 @@ def _text(value, keep_lines: bool = False) -> str:
         return ""
     text = str(value)
     if not keep_lines:
-        return names.squash(text)
-    lines = [names.squash(line) for line in text.replace("\r\n", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        return " ".join(text.split())
+    text = "\n".join([" ".join(line.split()) for line in text.splitlines()]).strip()
+    return _BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text

@@ -53,6 +53,7 @@ from ..models import (
     Site,
     unique_slugs,
 )
+from ..models.bulk import insert_rows
 from . import codes, names
 from .records import OrganizationRecord, PersonRecord, ProjectRecord, SiteRecord
 
@@ -114,7 +115,7 @@ def save_batch(records: list[ProjectRecord], now: datetime.datetime | None = Non
         find = _existing_projects(records)
         new, changed = [], []
         for record in records:
-            fingerprint = record.fingerprint()
+            fingerprint = record.fingerprint
             project = find(record)
             if project is None:
                 new.append((record, fingerprint))
@@ -129,7 +130,7 @@ def save_batch(records: list[ProjectRecord], now: datetime.datetime | None = Non
         counts.created += len(created)
         updates = _update(changed, shared, now, counts)
         _write_relations(
-            {project.pk: _relations_of(record, shared) for record, project in created},
+            {pk: _relations_of(record, shared) for record, pk in created},
             replaced=updates.relations,
         )
         for project, labels, comment, details in updates.flags:
@@ -191,22 +192,36 @@ def _fit(model, name: str, value: str) -> str:
 
 
 def _organization_key(org: OrganizationRecord) -> str:
-    return Organization.key_for(
-        _fit(Organization, "name", org.name), _fit(Organization, "city", org.city)
-    )
+    return _key(Organization, org.name, org.city)
 
 
 def _site_key(site: SiteRecord) -> str:
-    return Site.key_for(
-        _fit(Site, "institution", site.institution),
-        _fit(Site, "city", site.city),
-        _fit(Site, "state", site.state),
-        _fit(Site, "country", site.country),
-    )
+    return _key(Site, site.institution, site.city, site.state, site.country)
 
 
 def _person_key(person: PersonRecord, organization_id: int | None) -> str:
-    return Investigator.key_for(_fit(Investigator, "name", person.name), organization_id)
+    return _key(Investigator, person.name, organization_id)
+
+
+# The same institutions, places and people recur across an import's records:
+# each distinct key is computed (accent folding, punctuation) once, in bounded memory.
+@functools.lru_cache(maxsize=65536)
+def _key(model, *parts) -> str:
+    if model is Organization:
+        name, city = parts
+        return Organization.key_for(
+            _fit(Organization, "name", name), _fit(Organization, "city", city)
+        )
+    if model is Site:
+        institution, city, state, country = parts
+        return Site.key_for(
+            _fit(Site, "institution", institution),
+            _fit(Site, "city", city),
+            _fit(Site, "state", state),
+            _fit(Site, "country", country),
+        )
+    name, organization_id = parts
+    return Investigator.key_for(_fit(Investigator, "name", name), organization_id)
 
 
 @dataclass
@@ -258,23 +273,29 @@ def _organizations(records) -> dict[str, int]:
     )
     missing = [(key, org) for key, org in wanted.items() if key not in found]
     if missing:
-        rows = [
-            Organization(
-                name=_fit(Organization, "name", org.name),
-                city=_fit(Organization, "city", org.city),
-                state=_fit(Organization, "state", org.state),
-                zip_code=_fit(Organization, "zip_code", org.zip_code),
-                country=_fit(Organization, "country", org.country),
-                match_key=key,
+        slugs = unique_slugs(
+            Organization, [_fit(Organization, "name", org.name) for _, org in missing]
+        )
+        insert_rows(
+            Organization,
+            [
+                {
+                    "name": _fit(Organization, "name", org.name),
+                    "slug": slug,
+                    "city": _fit(Organization, "city", org.city),
+                    "state": _fit(Organization, "state", org.state),
+                    "zip_code": _fit(Organization, "zip_code", org.zip_code),
+                    "country": _fit(Organization, "country", org.country),
+                    "match_key": key,
+                }
+                for (key, org), slug in zip(missing, slugs, strict=True)
+            ],
+        )
+        found.update(
+            Organization.objects.filter(match_key__in=[key for key, _ in missing]).values_list(
+                "match_key", "pk"
             )
-            for key, org in missing
-        ]
-        for row, slug in zip(
-            rows, unique_slugs(Organization, [row.name for row in rows]), strict=True
-        ):
-            row.slug = slug
-        Organization.objects.bulk_create(rows)
-        found.update((row.match_key, row.pk) for row in rows)
+        )
     return found
 
 
@@ -296,23 +317,32 @@ def _sites(records) -> dict[str, int]:
             located.append(row)
     if located:
         Site.objects.bulk_update(located, ["latitude", "longitude", "coordinates_source"])
-    rows = [
-        Site(
-            institution=_fit(Site, "institution", site.institution),
-            city=_fit(Site, "city", site.city),
-            state=_fit(Site, "state", site.state),
-            zip_code=_fit(Site, "zip_code", site.zip_code),
-            country=_fit(Site, "country", site.country),
-            latitude=site.latitude,
-            longitude=site.longitude,
-            match_key=key,
-            coordinates_source=CoordinatesSource.REGISTRY if site.latitude is not None else "",
+    missing = [(key, site) for key, site in wanted.items() if key not in found]
+    if missing:
+        insert_rows(
+            Site,
+            [
+                {
+                    "institution": _fit(Site, "institution", site.institution),
+                    "city": _fit(Site, "city", site.city),
+                    "state": _fit(Site, "state", site.state),
+                    "zip_code": _fit(Site, "zip_code", site.zip_code),
+                    "country": _fit(Site, "country", site.country),
+                    "latitude": site.latitude,
+                    "longitude": site.longitude,
+                    "match_key": key,
+                    "coordinates_source": (
+                        CoordinatesSource.REGISTRY if site.latitude is not None else ""
+                    ),
+                }
+                for key, site in missing
+            ],
         )
-        for key, site in wanted.items()
-        if key not in found
-    ]
-    Site.objects.bulk_create(rows)
-    found.update((row.match_key, row.pk) for row in rows)
+        found.update(
+            Site.objects.filter(match_key__in=[key for key, _ in missing]).values_list(
+                "match_key", "pk"
+            )
+        )
     return found
 
 
@@ -352,23 +382,33 @@ def _people(pairs) -> dict[tuple, int]:
     if adopted:
         Investigator.objects.bulk_update(adopted, ["nih_profile_id"])
     new = [
-        Investigator(
-            name=_fit(Investigator, "name", person.name),
-            title=_fit(Investigator, "title", person.title),
-            organization_id=organization_id,
-            nih_profile_id=person.nih_profile_id,
-            match_key=_person_key(person, organization_id),
-        )
+        (identity, person, organization_id)
         for identity, (person, organization_id) in unmatched.items()
         if identity not in found
     ]
-    Investigator.objects.bulk_create(new)
-    found.update((_person_identity_of_row(row), row.pk) for row in new)
+    if new:
+        insert_rows(
+            Investigator,
+            [
+                {
+                    "name": _fit(Investigator, "name", person.name),
+                    "title": _fit(Investigator, "title", person.title),
+                    "organization_id": organization_id,
+                    "nih_profile_id": person.nih_profile_id,
+                    "match_key": _person_key(person, organization_id),
+                }
+                for _, person, organization_id in new
+            ],
+        )
+        created = Investigator.objects.filter(
+            Q(nih_profile_id__in=[i[1] for i, _, _ in new if i[0] == "profile"])
+            | Q(match_key__in=[i[1] for i, _, _ in new if i[0] == "name"], nih_profile_id=None)
+        )
+        found.update(
+            (("profile", profile) if profile else ("name", key), pk)
+            for pk, profile, key in created.values_list("pk", "nih_profile_id", "match_key")
+        )
     return found
-
-
-def _person_identity_of_row(row: Investigator) -> tuple:
-    return ("profile", row.nih_profile_id) if row.nih_profile_id else ("name", row.match_key)
 
 
 def _conditions(names_by_record: list[tuple[str, ...]]) -> list[list[Condition]]:
@@ -425,31 +465,28 @@ def _slug_text(record: ProjectRecord) -> str:
     return f"{title}-{ident}" if title else ident
 
 
-def _create(
-    new: list[tuple[ProjectRecord, str]], shared: _Shared, now
-) -> list[tuple[ProjectRecord, Project]]:
+def _create(new: list[tuple[ProjectRecord, str]], shared: _Shared, now) -> list[tuple]:
+    """Create drafts for new records; return (record, primary key) pairs."""
     if not new:
         return []
-    projects = [
-        Project(
-            **_values(record, shared),
-            lay_title=_fit(Project, "lay_title", workflow.REWRITE_MARK + record.draft_title),
-            source_hash=fingerprint,
-            imported_at=now,
-        )
-        for record, fingerprint in new
+    slugs = unique_slugs(Project, [_slug_text(record) for record, _ in new], 120)
+    rows = [
+        _values(record, shared)
+        | {
+            "lay_title": _fit(Project, "lay_title", workflow.REWRITE_MARK + record.draft_title),
+            "slug": slug,
+            "source_hash": fingerprint,
+            "imported_at": now,
+        }
+        for (record, fingerprint), slug in zip(new, slugs, strict=True)
     ]
-    for project, slug in zip(
-        projects, unique_slugs(Project, [_slug_text(r) for r, _ in new], 120), strict=True
-    ):
-        project.slug = slug
-    editing.create_projects(
-        projects,
+    pks = editing.create_projects(
+        rows,
         None,
         conditions=_conditions([r.conditions for r, _ in new]),
         kind=RevisionKind.IMPORTED,
     )
-    return [(record, project) for (record, _), project in zip(new, projects, strict=True)]
+    return [(record, pk) for (record, _), pk in zip(new, pks, strict=True)]
 
 
 @dataclass
@@ -651,50 +688,49 @@ def _write_relations(created: dict[int, dict], replaced: dict[int, dict]) -> Non
         if stale:
             model.objects.filter(project_id__in=stale).delete()
     for kind, model in _RELATION_MODELS.items():
-        model.objects.bulk_create(
+        insert_rows(
+            model,
             [
                 row
                 for relations in (created, replaced)
                 for project_id, kinds in relations.items()
                 if kind in kinds
                 for row in _rows(kind, project_id, kinds[kind])
-            ]
+            ],
         )
 
 
-def _rows(kind: str, project_id: int, wanted: list[tuple]) -> list:
+def _rows(kind: str, project_id: int, wanted: list[tuple]) -> list[dict]:
+    """A relation's rows for ``insert_rows``, in the record's order."""
     if kind == "sites":
         return [
-            ProjectSite(
-                project_id=project_id, site_id=site_id, recruitment_status=status, order=order
-            )
-            for order, (site_id, status) in enumerate(wanted)
+            {"project_id": project_id, "site_id": pk, "recruitment_status": status, "order": order}
+            for order, (pk, status) in enumerate(wanted)
         ]
     if kind == "investigators":
         return [
-            ProjectInvestigator(project_id=project_id, investigator_id=pk, role=role, order=order)
+            {"project_id": project_id, "investigator_id": pk, "role": role, "order": order}
             for order, (pk, role) in enumerate(wanted)
         ]
     if kind == "contacts":
         return [
-            Contact(
-                project_id=project_id,
-                name=name,
-                role=role,
-                phone=phone,
-                email=email,
-                site_id=site_id,
-                order=order,
-            )
+            {
+                "project_id": project_id,
+                "name": name,
+                "role": role,
+                "phone": phone,
+                "email": email,
+                "site_id": site_id,
+                "order": order,
+            }
             for order, (name, role, phone, email, site_id) in enumerate(wanted)
         ]
     if kind == "grant_links":
         return [
-            GrantLink(project_id=project_id, core_project_number=core, as_registered=text)
+            {"project_id": project_id, "core_project_number": core, "as_registered": text}
             for core, text in wanted
         ]
-    through = Project.collaborators.through
-    return [through(project_id=project_id, organization_id=pk) for (pk,) in wanted]
+    return [{"project_id": project_id, "organization_id": pk} for (pk,) in wanted]
 
 
 _RELATION_MODELS = {

@@ -100,7 +100,7 @@ def test_person_names_read_first_middle_last(given, expected):
 def test_sentence_case_lowers_title_case_words_but_keeps_acronyms_and_proper_nouns():
     title = "Pyroptotic Macrophages Traps Against Shigella Infection"
     abstract = "Bacteria such as Shigella cause disease; macrophages respond."
-    assert names.sentence_case(title, keep=names.capitalized_words(abstract)) == (
+    assert names.sentence_case(title, keep=names.proper_nouns(title, abstract)) == (
         "Pyroptotic macrophages traps against Shigella infection"
     )
     assert names.sentence_case("Dynamic Cell-Matrix Interactions Dictate Thoracic Aortopathy") == (
@@ -116,11 +116,12 @@ def test_sentence_case_lowers_title_case_words_but_keeps_acronyms_and_proper_nou
     )
 
 
-def test_capitalized_words_are_those_never_written_in_lower_case():
-    text = "Patients with Alzheimer's disease and Parkinson disease. Parkinson is rare; Disease is not."
-    found = names.capitalized_words(text)
-    assert {"Alzheimer", "Parkinson"} <= found
-    assert "Disease" not in found  # the text also writes "disease"
+def test_proper_nouns_are_title_words_the_text_never_writes_in_lower_case():
+    title = "Parkinson Disease and Alzheimer's Disease in the Clinic"
+    text = "Patients with Alzheimer's disease and Parkinson disease, seen in a clinic. Disease is rare."
+    assert names.proper_nouns(title, text) == {"Alzheimer's", "Alzheimer", "Parkinson"}
+    # "Disease" and "Clinic" are also written in lower case; "Patients" only starts a sentence.
+    assert names.proper_nouns("Patients First", "Patients come first.") == set()
 
 
 def test_clip_cuts_at_a_word_boundary_with_an_ellipsis():

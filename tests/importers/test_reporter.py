@@ -216,7 +216,7 @@ def test_an_unknown_activity_code_falls_back_to_other_funding_with_a_warning():
 
 def test_the_fingerprint_changes_with_the_facts_only():
     one, same = mapped("5K23HD104934-04"), mapped("5K23HD104934-04")
-    assert one.fingerprint() == same.fingerprint()
+    assert one.fingerprint == same.fingerprint
     raw = reporter_record("5K23HD104934-04")
     raw["project_end_date"] = "2028-07-31T00:00:00"  # an edited copy
-    assert reporter.map_project(raw, today=TODAY).fingerprint() != one.fingerprint()
+    assert reporter.map_project(raw, today=TODAY).fingerprint != one.fingerprint
