@@ -31,6 +31,7 @@ most 200 MB peak RSS, on each database.
 import argparse
 import copy
 import gzip
+import itertools
 import json
 import os
 import random
@@ -49,13 +50,39 @@ TARGET_SECONDS, TARGET_MB = 60, 200
 
 # Weights of activity codes, close to NIH's yearly mix of awards.
 ACTIVITY_MIX = {
-    "R01": 36, "R21": 8, "R35": 3, "R03": 2, "R33": 1, "R61": 1, "R34": 1, "R37": 1,
-    "K23": 3, "K08": 2, "K01": 2, "K99": 1, "K24": 1,
-    "F31": 3, "F32": 2, "F30": 1, "T32": 3,
-    "U01": 4, "U54": 1, "UG3": 1, "U24": 1,
-    "P01": 3, "P30": 3, "P50": 2, "P42": 1,  # centers: several subprojects each
-    "R43": 3, "R44": 2, "R41": 1,
-    "ZIA": 3, "ZIC": 1, "G11": 1, "D43": 1, "S10": 1,
+    "R01": 36,
+    "R21": 8,
+    "R35": 3,
+    "R03": 2,
+    "R33": 1,
+    "R61": 1,
+    "R34": 1,
+    "R37": 1,
+    "K23": 3,
+    "K08": 2,
+    "K01": 2,
+    "K99": 1,
+    "K24": 1,
+    "F31": 3,
+    "F32": 2,
+    "F30": 1,
+    "T32": 3,
+    "U01": 4,
+    "U54": 1,
+    "UG3": 1,
+    "U24": 1,
+    "P01": 3,
+    "P30": 3,
+    "P50": 2,
+    "P42": 1,  # centers: several subprojects each
+    "R43": 3,
+    "R44": 2,
+    "R41": 1,
+    "ZIA": 3,
+    "ZIC": 1,
+    "G11": 1,
+    "D43": 1,
+    "S10": 1,
 }
 CENTER_CODES = {"P01", "P30", "P50", "P42", "U54"}
 INSTITUTES = [
@@ -68,13 +95,25 @@ INSTITUTES = [
     ("NS", "NINDS", "National Institute of Neurological Disorders and Stroke"),
     ("GM", "NIGMS", "National Institute of General Medical Sciences"),
     ("DA", "NIDA", "National Institute on Drug Abuse"),
-    ("HD", "NICHD", "Eunice Kennedy Shriver National Institute of Child Health and Human Development"),
+    (
+        "HD",
+        "NICHD",
+        "Eunice Kennedy Shriver National Institute of Child Health and Human Development",
+    ),
     ("EY", "NEI", "National Eye Institute"),
     ("ES", "NIEHS", "National Institute of Environmental Health Sciences"),
 ]
 CAMPUSES = [
-    "", "MEDICAL CENTER", "SCHOOL OF MEDICINE", "HEALTH SCIENCES CENTER", "RESEARCH INSTITUTE",
-    "CHILDREN'S HOSPITAL", "CANCER CENTER", "COLLEGE OF MEDICINE", "HOSPITAL", "HEALTH SYSTEM",
+    "",
+    "MEDICAL CENTER",
+    "SCHOOL OF MEDICINE",
+    "HEALTH SCIENCES CENTER",
+    "RESEARCH INSTITUTE",
+    "CHILDREN'S HOSPITAL",
+    "CANCER CENTER",
+    "COLLEGE OF MEDICINE",
+    "HOSPITAL",
+    "HEALTH SYSTEM",
 ]
 
 
@@ -85,31 +124,46 @@ def main():
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--single-process", action="store_true", help="import as --single-process does"
+    )
     parser.add_argument("--child", nargs=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child_import(Path(args.child[0]))
-    data = args.data or Path(tempfile.gettempdir()) / "findatrial-bench" / f"reporter-{args.records}.jsonl.gz"
+        return child_import(Path(args.child[0]), parallel=not args.single_process)
+    data = (
+        args.data
+        or Path(tempfile.gettempdir()) / "findatrial-bench" / f"reporter-{args.records}.jsonl.gz"
+    )
     if args.regenerate or not data.exists():
         started = time.perf_counter()
         generate(data, args.records)
-        print(f"Generated {args.records:,} records in {time.perf_counter() - started:.0f} s: "
-              f"{data} ({data.stat().st_size / 1e6:.0f} MB gzip)")
+        print(
+            f"Generated {args.records:,} records in {time.perf_counter() - started:.0f} s: "
+            f"{data} ({data.stat().st_size / 1e6:.0f} MB gzip)"
+        )
     targets = [("SQLite", sqlite_url(args.records))]
     if os.environ.get("DATABASE_URL") and not args.sqlite_only:
         targets.append(("PostgreSQL", os.environ["DATABASE_URL"]))
     failed = False
     for name, url in targets:
         fresh_database(url)
-        result = run_child(data, url)
-        ok = result["seconds"] <= TARGET_SECONDS and result["peak_mb"] <= TARGET_MB
+        result = run_child(data, url, args.single_process)
+        peak = result["peak_mb"] + result["reader_peak_mb"]
+        ok = result["seconds"] <= TARGET_SECONDS and peak <= TARGET_MB
         failed |= not ok
+        reader = (
+            f" + reader process {result['reader_peak_mb']:.0f} MB"
+            if result["reader_peak_mb"]
+            else ""
+        )
         print(
             f"{name}: {result['records']:,} records in {result['seconds']:.1f} s = "
-            f"{result['records'] / result['seconds']:,.0f} records/s "
-            f"(importer CPU {result['cpu_seconds']:.1f} s; load average {os.getloadavg()[0]:.1f} "
-            f"on {os.cpu_count()} cores); peak RSS {result['peak_mb']:.0f} MB; {result['summary']}"
-            f" -> {'within' if ok else 'MISSES'} the target ({TARGET_SECONDS} s, {TARGET_MB} MB)"
+            f"{result['records'] / result['seconds']:,.0f} records/s; CPU: importer "
+            f"{result['cpu_seconds']:.1f} s, reader {result['reader_cpu_seconds']:.1f} s; "
+            f"peak RSS {result['peak_mb']:.0f} MB{reader}; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {result['summary']} -> "
+            f"{'within' if ok else 'MISSES'} the target ({TARGET_SECONDS} s, {TARGET_MB} MB)"
         )
         if name == "SQLite" and not args.keep:
             Path(urlsplit(url).path).unlink(missing_ok=True)
@@ -127,17 +181,21 @@ def generate(path: Path, count: int, seed: int = 20260811) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     appl_id = 20_000_000
+    codes = list(ACTIVITY_MIX)
+    code_weights = list(itertools.accumulate(ACTIVITY_MIX.values()))
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=3) as out:
         serial = 100_000
         while written < count:
-            code = rng.choices(list(ACTIVITY_MIX), weights=ACTIVITY_MIX.values())[0]
+            code = rng.choices(codes, cum_weights=code_weights)[0]
             ic = rng.choice(INSTITUTES)
             serial += rng.randint(1, 7)
             core = f"{code}{ic[0]}{serial:06d}"
             org = pools.organization(rng)
-            subprojects = [""] if code not in CENTER_CODES else [
-                str(rng.randint(5000, 9999)) for _ in range(rng.randint(2, 6))
-            ]
+            subprojects = (
+                [""]
+                if code not in CENTER_CODES
+                else [str(rng.randint(5000, 9999)) for _ in range(rng.randint(2, 6))]
+            )
             years = _fiscal_years(rng)
             for subproject in subprojects:
                 template = rng.choice(real)
@@ -146,8 +204,21 @@ def generate(path: Path, count: int, seed: int = 20260811) -> None:
                     supplements = [""] + (["S1"] if rng.random() < 0.02 else [])
                     for suffix in supplements:
                         appl_id += rng.randint(1, 40)
-                        record = _record(template, rng, pools, core, code, ic, subproject, year,
-                                         position, suffix, appl_id, org, people)
+                        record = _record(
+                            template,
+                            rng,
+                            pools,
+                            core,
+                            code,
+                            ic,
+                            subproject,
+                            year,
+                            position,
+                            suffix,
+                            appl_id,
+                            org,
+                            people,
+                        )
                         out.write(json.dumps(record))
                         out.write("\n")
                         written += 1
@@ -164,42 +235,52 @@ def _fiscal_years(rng) -> list[int]:
     return years
 
 
-def _record(template, rng, pools, core, code, ic, subproject, year, position, suffix, appl_id,
-            org, people):
+def _record(
+    template, rng, pools, core, code, ic, subproject, year, position, suffix, appl_id, org, people
+):
     record = copy.deepcopy(template)
     support_year = 1 + position + rng.randint(0, 4)
     appl_type = "3" if suffix else ("1" if support_year == 1 else "5")
     project_num = f"{appl_type}{core}-{support_year:02d}{suffix}"
     start = rng.randint(2014, 2023)
-    record.update({
-        "appl_id": appl_id,
-        "subproject_id": subproject or None,
-        "fiscal_year": year,
-        "project_num": project_num,
-        "core_project_num": core,
-        "activity_code": code,
-        "project_serial_num": core[5:],
-        "organization": org,
-        "award_amount": rng.randint(40_000, 3_500_000),
-        "project_start_date": f"{start}-{rng.randint(1, 12):02d}-01T00:00:00",
-        "project_end_date": f"{start + rng.randint(2, 6)}-{rng.randint(1, 12):02d}-28T00:00:00",
-        "date_added": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T16:13:37",
-        "project_detail_url": f"https://reporter.nih.gov/project-details/{appl_id}",
-        "agency_ic_admin": {"code": ic[0], "abbreviation": ic[1], "name": ic[2]},
-        "principal_investigators": people["pis"],
-        "contact_pi_name": people["contact_pi_name"],
-        "program_officers": people["officers"],
-        "project_title": pools.title(rng),
-        "abstract_text": pools.abstract(rng),
-        "terms": "".join(f"<{t}>" for t in rng.sample(pools.terms, rng.randint(60, 260))),
-        "pref_terms": ";".join(sorted(rng.sample(pools.pref_terms, rng.randint(30, 120)))),
-        "spending_categories_desc": "; ".join(
-            sorted(rng.sample(pools.categories, rng.randint(1, 12)))
-        ) if rng.random() < 0.8 else None,
-    })
+    record.update(
+        {
+            "appl_id": appl_id,
+            "subproject_id": subproject or None,
+            "fiscal_year": year,
+            "project_num": project_num,
+            "core_project_num": core,
+            "activity_code": code,
+            "project_serial_num": core[5:],
+            "organization": org,
+            "award_amount": rng.randint(40_000, 3_500_000),
+            "project_start_date": f"{start}-{rng.randint(1, 12):02d}-01T00:00:00",
+            "project_end_date": f"{start + rng.randint(2, 6)}-{rng.randint(1, 12):02d}-28T00:00:00",
+            "date_added": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T16:13:37",
+            "project_detail_url": f"https://reporter.nih.gov/project-details/{appl_id}",
+            "agency_ic_admin": {"code": ic[0], "abbreviation": ic[1], "name": ic[2]},
+            "principal_investigators": people["pis"],
+            "contact_pi_name": people["contact_pi_name"],
+            "program_officers": people["officers"],
+            "project_title": pools.title(rng),
+            "abstract_text": pools.abstract(rng),
+            "terms": "".join(f"<{t}>" for t in rng.sample(pools.terms, rng.randint(60, 260))),
+            "pref_terms": ";".join(sorted(rng.sample(pools.pref_terms, rng.randint(30, 120)))),
+            "spending_categories_desc": "; ".join(
+                sorted(rng.sample(pools.categories, rng.randint(1, 12)))
+            )
+            if rng.random() < 0.8
+            else None,
+        }
+    )
     record["project_num_split"] = dict(
-        record.get("project_num_split") or {}, appl_type_code=appl_type, activity_code=code,
-        ic_code=ic[0], serial_num=core[5:], support_year=f"{support_year:02d}", suffix_code=suffix,
+        record.get("project_num_split") or {},
+        appl_type_code=appl_type,
+        activity_code=code,
+        ic_code=ic[0],
+        serial_num=core[5:],
+        support_year=f"{support_year:02d}",
+        suffix_code=suffix,
     )
     return record
 
@@ -216,7 +297,11 @@ def _pools(real, rng) -> _Pools:
     pools = _Pools()
     pages = [json.loads(p.read_text())["results"] for p in FIXTURES.glob("biomcp_*.json")]
     everyone = real + [r for page in pages for r in page]
-    orgs = {r["organization"]["org_name"]: r["organization"] for r in everyone if r["organization"].get("org_city")}
+    orgs = {
+        r["organization"]["org_name"]: r["organization"]
+        for r in everyone
+        if r["organization"].get("org_city")
+    }
     # About 3,000 institutions: the real ones, and campuses/variants of them in the real cities.
     cities = sorted({(o["org_city"], o["org_state"], o["org_zipcode"]) for o in orgs.values()})
     institutions = list(orgs.values())
@@ -224,10 +309,16 @@ def _pools(real, rng) -> _Pools:
         base = rng.choice(list(orgs.values()))
         city, state, zip_code = rng.choice(cities)
         campus = CAMPUSES[n % len(CAMPUSES)]
-        name = re.sub(r"\s+", " ", f"{base['org_name']} {campus} {_roman(n // len(CAMPUSES) + 1)}").strip()
-        institutions.append(dict(base, org_name=name, org_city=city, org_state=state, org_zipcode=zip_code))
-    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(institutions))]
-    pools.organization = lambda r: r.choices(institutions, weights=weights)[0]
+        name = re.sub(
+            r"\s+", " ", f"{base['org_name']} {campus} {_roman(n // len(CAMPUSES) + 1)}"
+        ).strip()
+        institutions.append(
+            dict(base, org_name=name, org_city=city, org_state=state, org_zipcode=zip_code)
+        )
+    weights = list(
+        itertools.accumulate(1 / (rank + 1) ** 0.9 for rank in range(len(institutions)))
+    )
+    pools.organization = lambda r: r.choices(institutions, cum_weights=weights)[0]
 
     pis = [p for r in everyone for p in r["principal_investigators"]]
     firsts = sorted({p["first_name"].strip() for p in pis if p["first_name"].strip()})
@@ -245,20 +336,24 @@ def _pools(real, rng) -> _Pools:
             continue
         used.add((first, middle, last))
         shout = rng.random() < 0.3
-        people.append({
-            "profile_id": 1_000_000 + len(people) * 7,
-            "first_name": first.upper() if shout else first,
-            "middle_name": middle,
-            "last_name": last.upper() if shout else last,
-            "full_name": f"{first} {middle} {last}",
-            "title": rng.choice(titles),
-        })
-    person_weights = [1 / (rank + 1) ** 0.6 for rank in range(len(people))]
+        people.append(
+            {
+                "profile_id": 1_000_000 + len(people) * 7,
+                "first_name": first.upper() if shout else first,
+                "middle_name": middle,
+                "last_name": last.upper() if shout else last,
+                "full_name": f"{first} {middle} {last}",
+                "title": rng.choice(titles),
+            }
+        )
+    person_weights = list(
+        itertools.accumulate(1 / (rank + 1) ** 0.6 for rank in range(len(people)))
+    )
 
     def team(r, org):
         size = r.choices([1, 2, 3, 4], weights=[70, 18, 8, 4])[0]
         chosen = []
-        for person in r.choices(people, weights=person_weights, k=size):
+        for person in r.choices(people, cum_weights=person_weights, k=size):
             if person not in chosen:
                 chosen.append(person)
         contact = 0
@@ -273,7 +368,9 @@ def _pools(real, rng) -> _Pools:
     pools.team = team
     real_titles = [r["project_title"] for r in everyone]
     words = sorted({w for t in real_titles for w in t.split() if w.isalpha() and len(w) > 4})
-    pools.title = lambda r: f"{r.choice(real_titles)} {' '.join(r.sample(words, r.randint(0, 3)))}".strip()
+    pools.title = lambda r: (
+        f"{r.choice(real_titles)} {' '.join(r.sample(words, r.randint(0, 3)))}".strip()
+    )
     abstracts = [r["abstract_text"] for r in real if r.get("abstract_text")]
     sentences = [s for a in abstracts for s in re.split(r"(?<=\.)\s+", a) if len(s) > 40]
 
@@ -284,17 +381,39 @@ def _pools(real, rng) -> _Pools:
         return text
 
     pools.abstract = abstract
-    pools.terms = sorted({t for r in real for t in re.findall(r"<([^<>]+)>", r.get("terms") or "")})
-    pools.pref_terms = sorted({t for r in real for t in (r.get("pref_terms") or "").split(";") if t})
-    pools.categories = sorted({
-        c.strip() for r in real for c in (r.get("spending_categories_desc") or "").split(";") if c.strip()
-    })
+    pools.terms = sorted(
+        {t for r in real for t in re.findall(r"<([^<>]+)>", r.get("terms") or "")}
+    )
+    pools.pref_terms = sorted(
+        {t for r in real for t in (r.get("pref_terms") or "").split(";") if t}
+    )
+    pools.categories = sorted(
+        {
+            c.strip()
+            for r in real
+            for c in (r.get("spending_categories_desc") or "").split(";")
+            if c.strip()
+        }
+    )
     return pools
 
 
 def _roman(n: int) -> str:
-    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    numerals = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
     out = ""
     for value, letters in numerals:
         while n >= value:
@@ -306,7 +425,9 @@ def _roman(n: int) -> str:
 
 
 def sqlite_url(count: int) -> str:
-    return f"sqlite:///{Path(tempfile.gettempdir()) / 'findatrial-bench' / f'bench-{count}.sqlite3'}"
+    return (
+        f"sqlite:///{Path(tempfile.gettempdir()) / 'findatrial-bench' / f'bench-{count}.sqlite3'}"
+    )
 
 
 def fresh_database(url: str) -> None:
@@ -327,7 +448,10 @@ def fresh_database(url: str) -> None:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True, env=_env(url),
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env=_env(url),
     )
 
 
@@ -335,17 +459,21 @@ def _env(url: str) -> dict:
     return dict(os.environ, DATABASE_URL=url, DEBUG="0", SECRET_KEY="bench-only-secret-key")
 
 
-def run_child(data: Path, url: str) -> dict:
+def run_child(data: Path, url: str, single_process: bool) -> dict:
+    command = [sys.executable, __file__, "--child", str(data)]
     result = subprocess.run(
-        [sys.executable, __file__, "--child", str(data)], cwd=ROOT, env=_env(url),
-        capture_output=True, text=True,
+        command + (["--single-process"] if single_process else []),
+        cwd=ROOT,
+        env=_env(url),
+        capture_output=True,
+        text=True,
     )
     if result.returncode:
         sys.exit(f"The import failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def child_import(data: Path) -> int:
+def child_import(data: Path, parallel: bool) -> int:
     """In the child process: import ``data`` as ``import_reporter`` does."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "findatrial.settings")
@@ -359,16 +487,26 @@ def child_import(data: Path) -> int:
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    summary = pipeline.import_files(pipeline.REPORTER, [data])
+    summary = pipeline.import_files(pipeline.REPORTER, [data], parallel=parallel)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reader process, when parallel
     cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
     records = summary.created + summary.updated + summary.unchanged + summary.skipped
-    print(json.dumps({
-        "records": records, "seconds": seconds, "cpu_seconds": cpu,
-        "peak_mb": usage.ru_maxrss / 1024,  # ru_maxrss is in kilobytes on Linux
-        "summary": str(summary),
-    }))
+    print(
+        json.dumps(
+            {
+                "records": records,
+                "seconds": seconds,
+                "summary": str(summary),
+                "cpu_seconds": cpu,
+                "reader_cpu_seconds": reader.ru_utime + reader.ru_stime,
+                # ru_maxrss is in kilobytes on Linux
+                "peak_mb": usage.ru_maxrss / 1024,
+                "reader_peak_mb": reader.ru_maxrss / 1024,
+            }
+        )
+    )
     return 0
 
 

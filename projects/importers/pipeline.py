@@ -15,12 +15,15 @@ Stream, map, save (STYLE.md 12), with the error policy in one place:
   is fixed (imports are idempotent).
 
 Memory stays flat: one batch of records is held at a time, and at most
-``MAX_REPORTED_PROBLEMS`` problems are kept (all are counted).
+``MAX_REPORTED_PROBLEMS`` problems are kept (all are counted). With
+``parallel``, a second process reads and maps while this one saves.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from queue import Empty
 
 from django.db import reset_queries
 
@@ -88,35 +91,72 @@ class ImportFailed(Exception):
         self.summary = summary
 
 
-def import_files(source: Source, paths: Iterable, **options) -> Summary:
-    """Import every record in the files at ``paths`` (see ``import_items``)."""
+def import_files(source: Source, paths: Iterable, *, parallel: bool = False, **options) -> Summary:
+    """Import every record in the files at ``paths`` (see ``import_items``).
+
+    ``parallel``: read and map in a second process (forked) while this one
+    saves, so an import uses two cores; the records, the order and the
+    errors are the same as without it.
+    """
     summary = options.pop("summary", None) or Summary()
     for path in paths:
-        import_items(source, streams.read(path, source.shape), summary=summary, **options)
+        if parallel:
+            outcomes = _mapped_in_a_reader_process(source, path)
+        else:
+            outcomes = mapped(source, streams.read(path, source.shape))
+        _import_outcomes(source, outcomes, summary=summary, **options)
     return summary
 
 
-def import_items(
+def import_items(source: Source, items: Iterable[streams.Item], **options) -> Summary:
+    """Map and save ``(position, raw record)`` items in batches: ``strict``,
+    ``batch_size``, ``progress`` (called with 1 per record) and ``summary``
+    (to add to) as options."""
+    return _import_outcomes(source, mapped(source, items), **options)
+
+
+Outcome = tuple[streams.Position, "ProjectRecord | str"]
+
+
+def mapped(source: Source, items: Iterable[streams.Item]) -> Iterator[Outcome]:
+    """Each raw record mapped: a ``ProjectRecord`` (its fingerprint computed),
+    or the reason it cannot be imported."""
+    for position, raw in items:
+        if isinstance(raw, streams.RecordError):
+            yield position, raw.message
+            continue
+        try:
+            record = source.map(raw)
+        except MappingError as error:
+            yield position, f"field {error.field}: {error.message}"
+            continue
+        record.fingerprint  # noqa: B018 - computed here, in the reader process when parallel
+        yield position, record
+
+
+def _import_outcomes(
     source: Source,
-    items: Iterable[streams.Item],
+    outcomes: Iterable[Outcome],
     *,
     strict: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], object] | None = None,
     summary: Summary | None = None,
 ) -> Summary:
-    """Map and save ``(position, raw record)`` items in batches."""
-    run = _Run(source, strict, progress or (lambda n: None), summary or Summary())
+    run = _Run(strict, progress or (lambda n: None), summary or Summary())
     batch: list[tuple[streams.Position, ProjectRecord]] = []
     try:
-        for position, raw in items:
-            try:
-                record = run.map(position, raw)
-            except ImportStopped:
-                run.save(batch)  # what came before the bad record is saved
-                raise
-            if record is not None:
-                batch.append((position, record))
+        for position, outcome in outcomes:
+            run.progress(1)
+            if isinstance(outcome, str):
+                try:
+                    run.problem(position, outcome)
+                except ImportStopped:
+                    run.save(batch)  # what came before the bad record is saved
+                    raise
+                continue
+            run.warn(position, outcome)
+            batch.append((position, outcome))
             if len(batch) >= batch_size:
                 run.save(batch)
                 batch = []
@@ -129,25 +169,14 @@ def import_items(
 
 @dataclass
 class _Run:
-    source: Source
     strict: bool
     progress: Callable[[int], object]
     summary: Summary
 
-    def map(self, position: streams.Position, raw) -> ProjectRecord | None:
-        self.progress(1)
-        if isinstance(raw, streams.RecordError):
-            self.problem(position, raw.message)
-            return None
-        try:
-            record = self.source.map(raw)
-        except MappingError as error:
-            self.problem(position, f"field {error.field}: {error.message}")
-            return None
+    def warn(self, position: streams.Position, record: ProjectRecord) -> None:
         for warning in record.warnings:
             self.summary.warnings += 1
             logger.warning("%s (%s): %s", position, record.identifier, warning)
-        return record
 
     def save(self, batch: list[tuple[streams.Position, ProjectRecord]]) -> None:
         if not batch:
@@ -174,6 +203,61 @@ class _Run:
             self.summary.problems.append(problem)
         if self.strict:
             raise ImportStopped(problem, self.summary)
+
+
+# Reading and mapping in a second process --------------------------------------
+# Parsing JSON and mapping records is about half an import's work and needs
+# no database: a forked reader process does it while this process saves.
+# Outcomes come back in order, in chunks, through a bounded queue (memory
+# stays flat). The reader never touches the database connections it
+# inherited, and leaves with os._exit (multiprocessing's default for fork).
+
+_CHUNK = 250
+_QUEUED_CHUNKS = 8
+
+
+def _mapped_in_a_reader_process(source: Source, path) -> Iterator[Outcome]:
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=_QUEUED_CHUNKS)
+    reader = context.Process(target=_reader, args=(source, path, queue), daemon=True)
+    reader.start()
+    try:
+        while True:
+            try:
+                kind, payload = queue.get(timeout=5)
+            except Empty:
+                if reader.is_alive():
+                    continue
+                raise RuntimeError(f"{path}: the reader process stopped unexpectedly.") from None
+            if kind == "outcomes":
+                yield from payload
+            elif kind == "unreadable":
+                raise streams.StreamError(path, payload)
+            elif kind == "failed":
+                raise RuntimeError(f"{path}: the reader process failed: {payload}")
+            else:
+                return
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+
+
+def _reader(source: Source, path, queue) -> None:
+    chunk: list[Outcome] = []
+    try:
+        for outcome in mapped(source, streams.read(path, source.shape)):
+            chunk.append(outcome)
+            if len(chunk) >= _CHUNK:
+                queue.put(("outcomes", chunk))
+                chunk = []
+        queue.put(("outcomes", chunk))
+        queue.put(("done", None))
+    except streams.StreamError as error:
+        queue.put(("outcomes", chunk))
+        queue.put(("unreadable", error.reason))
+    except BaseException as error:  # noqa: BLE001 - reported to the importing process
+        queue.put(("failed", f"{type(error).__name__}: {error}"))
 
 
 def _reason(error: Exception) -> str:

@@ -37,7 +37,6 @@ SHAPE = Shape(
 DRAFT_TITLE_LENGTH = 180
 
 _DETAIL_URL = re.compile(r"/project-details/(\d+)")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def map_project(raw: dict, today: datetime.date | None = None) -> ProjectRecord:
@@ -285,12 +284,9 @@ def _split(value, separator: str) -> tuple[str, ...]:
 
 
 def _text(value, keep_lines: bool = False) -> str:
-    """Trimmed text; runs of spaces collapse (paragraph breaks stay when
-    ``keep_lines``)."""
+    """Trimmed text. Short fields have their runs of spaces collapsed; long
+    texts (``keep_lines``: abstracts) stay as published, ends trimmed."""
     if value is None:
         return ""
     text = str(value)
-    if not keep_lines:
-        return " ".join(text.split())
-    text = "\n".join([" ".join(line.split()) for line in text.splitlines()]).strip()
-    return _BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text
+    return text.strip() if keep_lines else " ".join(text.split())

@@ -65,6 +65,7 @@ class StreamError(ValueError):
     def __init__(self, path, message: str):
         super().__init__(f"{path}: {message}")
         self.path = str(path)
+        self.reason = message
 
 
 class RecordError(ValueError):

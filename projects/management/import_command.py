@@ -2,6 +2,7 @@
 arguments, run ``importers.pipeline``, print what happened. No rule lives
 here (STYLE.md 13)."""
 
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,13 +32,28 @@ class ImportCommand(BaseCommand):
             "are skipped, reported, and the import goes on.",
         )
         parser.add_argument(
+            "--single-process",
+            action="store_true",
+            help="Read and map records in this process too (by default a second process "
+            "does it, so the import uses two cores).",
+        )
+        parser.add_argument(
             "--batch-size",
             type=int,
             default=pipeline.BATCH_SIZE,
             help="Records saved per transaction (default %(default)s).",
         )
 
-    def handle(self, *args, paths, fetch: bool, strict: bool, batch_size: int, **options):
+    def handle(
+        self,
+        *args,
+        paths,
+        fetch: bool,
+        strict: bool,
+        batch_size: int,
+        single_process: bool,
+        **options,
+    ):
         if not paths:
             raise CommandError(
                 "Nothing to import: give one or more files"
@@ -57,7 +73,8 @@ class ImportCommand(BaseCommand):
             if fetch:
                 summary = pipeline.import_items(self.source, self.fetched(paths, options), **run)
             else:
-                summary = pipeline.import_files(self.source, paths, **run)
+                parallel = not single_process and (os.cpu_count() or 1) > 1
+                summary = pipeline.import_files(self.source, paths, parallel=parallel, **run)
         except pipeline.ImportStopped as stopped:
             self.report(stopped.summary)
             raise CommandError(

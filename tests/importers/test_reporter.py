@@ -42,7 +42,7 @@ def test_dates_titles_and_texts():
         "Optimizing pain-related outcomes following orthopedic trauma"
     )
     assert record.brief_title == ""
-    assert record.source_summary.startswith("PROJECT SUMMARY\nThe long-term goal of this K23")
+    assert record.source_summary.startswith("PROJECT SUMMARY\n The long-term goal of this K23")  # as published
     assert record.source_public_health_relevance.startswith("PROJECT NARRATIVE\nOrthopedic trauma")
     assert record.source_last_updated == datetime.date(2025, 8, 2)
 
