@@ -261,24 +261,24 @@ def _choice(table: dict, value, fallback, field: str, warnings: list[str], missi
     """``table[value]``; a missing value is ``missing`` (default: the
     fallback), an unknown one the fallback with a warning."""
     if value in (None, ""):
-        return fallback if missing is None else missing
+        return str(fallback) if missing is None else missing
     key = str(value).strip().upper()
     if key in table:
-        return table[key]
+        return str(table[key])
     shown = f"{fallback.label!r}" if hasattr(fallback, "label") else "nothing"
     warnings.append(f"unknown {field} {value!r}; shown as {shown}")
-    return fallback
+    return str(fallback)
 
 
 def _phase(phases, warnings: list[str]) -> str:
     values = frozenset(str(p).strip().upper() for p in phases or [] if str(p).strip())
     if values in PHASES:
-        return PHASES[values]
+        return str(PHASES[values])
     warnings.append(
         f"unknown designModule.phases {sorted(values)!r}; shown as "
         f"{FundingMechanism.PHASE_NA.label!r}"
     )
-    return FundingMechanism.PHASE_NA
+    return FundingMechanism.PHASE_NA.value
 
 
 def _date(module: dict, name: str, field: str) -> datetime.date | None:

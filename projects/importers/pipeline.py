@@ -213,7 +213,7 @@ class _Run:
 # inherited, and leaves with os._exit (multiprocessing's default for fork).
 
 _CHUNK = 250
-_QUEUED_CHUNKS = 8
+_QUEUED_CHUNKS = 4
 
 
 def _mapped_in_a_reader_process(source: Source, path) -> Iterator[Outcome]:

@@ -7,13 +7,14 @@ site's codes and wording (choices, proper-cased names, dates, months).
 
 Records are frozen: the same record is hashed (``fingerprint``) to skip
 unchanged sources cheaply, compared with the saved project to find what
-changed, and written.
+changed, and written. Codes are plain strings (the choices' values), so a
+record travels fast between the reader and importer processes.
 """
 
 import datetime
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ..normalize import match_key
 
@@ -156,7 +157,30 @@ class ProjectRecord:
     @functools.cached_property
     def fingerprint(self) -> str:
         """sha256 of everything the record says (warnings aside): equal
-        fingerprints mean there is nothing to update. The dataclasses'
-        own ``repr`` is the normalized form: every field, nested records
-        included, in declaration order, and fast."""
-        return hashlib.sha256(repr(self).encode()).hexdigest()
+        fingerprints mean there is nothing to update. The normalized form
+        is every field, nested records included, in declaration order, as
+        text between separators; computed once per record."""
+        parts: list[str] = []
+        _add_parts(self, parts)
+        return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _compared_fields(record_class) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record_class) if f.compare)
+
+
+def _add_parts(record, parts: list[str]) -> None:
+    for name in _compared_fields(type(record)):
+        value = getattr(record, name)
+        if type(value) is tuple:
+            if value and hasattr(value[0], "__dataclass_fields__"):
+                for item in value:
+                    _add_parts(item, parts)
+                    parts.append("\x1d")  # end of one nested record
+            else:
+                parts.append("\x1f".join(map(str, value)))
+        elif hasattr(value, "__dataclass_fields__"):
+            _add_parts(value, parts)
+        else:
+            parts.append(str(value))  # None, numbers, dates (ISO) and codes read distinctly

@@ -63,18 +63,20 @@ def map_project(raw: dict, today: datetime.date | None = None) -> ProjectRecord:
     abstract = _text(raw.get("abstract_text"), keep_lines=True)
     return ProjectRecord(
         source=REPORTER,
-        study_type=StudyType.NIH_RESEARCH,
+        study_type=StudyType.NIH_RESEARCH.value,
         nih_application_id=appl_id,
         nih_project_number=project_number,
         nih_core_project_number=core,
         nih_subproject_id=_text(raw.get("subproject_id")),
         official_title=title,
         funding_mechanism=(
-            codes.mechanism_for(activity_code) if activity_code else FundingMechanism.OTHER_NIH
+            codes.mechanism_for(activity_code).value
+            if activity_code
+            else FundingMechanism.OTHER_NIH.value
         ),
         activity_code=activity_code,
         research_status=(
-            ResearchStatus.COMPLETED if end and end < today else ResearchStatus.ACTIVE
+            ResearchStatus.COMPLETED.value if end and end < today else ResearchStatus.ACTIVE.value
         ),
         sponsor=organization,
         funding_institute=_institute(raw),
@@ -239,9 +241,9 @@ def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, 
         people.append(
             PersonRecord(
                 name=name,
-                role=InvestigatorRole.CONTACT_PI
+                role=InvestigatorRole.CONTACT_PI.value
                 if is_contact
-                else InvestigatorRole.PRINCIPAL_INVESTIGATOR,
+                else InvestigatorRole.PRINCIPAL_INVESTIGATOR.value,
                 title=names.proper_case(person.get("title")),
                 organization=organization if is_contact else None,
                 nih_profile_id=profile,
@@ -251,7 +253,7 @@ def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, 
         name = _person_name(officer) if isinstance(officer, dict) else ""
         if name and name.lower() not in seen:
             seen.add(name.lower())
-            people.append(PersonRecord(name=name, role=InvestigatorRole.PROGRAM_OFFICER))
+            people.append(PersonRecord(name=name, role=InvestigatorRole.PROGRAM_OFFICER.value))
     return tuple(people)
 
 
