@@ -7,7 +7,8 @@ values. ``insert_rows`` prepares one single-row INSERT and hands all the
 rows to the driver's ``executemany``. Values pass through the field's
 ``get_db_prep_save`` only where the database needs a conversion (JSON,
 dates and times); text, numbers and booleans go as they are. Fields a row
-leaves out take their default (``auto_now`` fields: now).
+leaves out take their default (``auto_now`` fields: now); generated
+columns are left to the database.
 
 It returns nothing: callers find new rows again by a unique key. It runs
 no ``save()`` and sends no signals, like ``bulk_create``.
@@ -32,7 +33,10 @@ def insert_rows(model, rows: list[dict]) -> None:
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    fields = [
+        f for f in model._meta.concrete_fields
+        if not isinstance(f, models.AutoField) and not getattr(f, "generated", False)
+    ]
     now = timezone.now()
     columns = []
     for field in fields:
