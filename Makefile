@@ -7,13 +7,22 @@ PORT ?= 8000
 
 .PHONY: run test setup demo bench clean
 
+# Settings default to production (DEBUG off, a real SECRET_KEY required);
+# the local commands run with development settings over plain HTTP.
+run demo test: export DEBUG = 1
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# axe-core for the accessibility test (tests/test_accessibility.py), pinned in
+# package-lock.json and installed from the npm registry; read from node_modules.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: $(VENV)/.installed node_modules/.package-lock.json
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -27,4 +36,4 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .hypothesis

@@ -1,49 +1,56 @@
 """Settings for Find a Trial.
 
 Everything that differs between a laptop and a server is read from the
-environment, with defaults that are safe for local development:
-
-- ``SECRET_KEY``: required when ``DEBUG`` is off.
-- ``DEBUG``: "1"/"true" to turn on; defaults to on only for local development.
-- ``ALLOWED_HOSTS``: comma-separated host names.
-- ``DATABASE_URL``: e.g. ``postgres://user:pass@localhost:5432/findatrial``;
-  SQLite in the project folder when unset.
+environment through the helpers in ``findatrial.env``; README.md lists every
+variable with its default. The defaults are production's: with nothing set,
+DEBUG is off and the app refuses to start without a real SECRET_KEY.
+`make run` and `make test` set DEBUG=1 for local development.
 """
 
-import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from .databases import database_from_url
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_flag(name: str, default: bool) -> bool:
-    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-DEBUG = env_flag("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    origin.strip()
-    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
-    if origin.strip()
-]
+
+def _secret_key(debug: bool) -> str:
+    """The SECRET_KEY, or a refusal to start with one that signs nothing safely.
+
+    Sessions, password reset links and CSRF tokens are signed with it. The
+    length and variety follow Django's own deploy check (security.W009), so a
+    key accepted here also passes ``check --deploy``.
+    """
+    key = env_str("SECRET_KEY")
+    if debug:
+        return key or _DEV_SECRET_KEY
+    if not key:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (for local development set DEBUG=1, "
+            "as `make run` and `make test` do)."
+        )
+    if key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not a production key: use at least 50 random characters, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    return key
+
+
+SECRET_KEY = _secret_key(DEBUG)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,19 +61,35 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
+    "axes",
+    "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "projects",
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe by IP address over plain HTTP, which
+    # ALLOWED_HOSTS and the HTTPS redirect below would turn away.
+    "findatrial.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "findatrial.faults.DatabaseUnavailableMiddleware",
+    "findatrial.routers.ReplicaReadsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "findatrial.permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "findatrial.bad_requests.RejectNullBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "findatrial.urls"
@@ -88,24 +111,175 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "findatrial.wsgi.application"
 
+# Databases ----------------------------------------------------------------
+
+_CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), _CONN_MAX_AGE
     )
 }
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **database_from_url(env_str("DATABASE_REPLICA_URL"), _CONN_MAX_AGE),
+        # Tests read the replica through the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["findatrial.routers.PrimaryReplicaRouter"]
+
+# Cache --------------------------------------------------------------------
+
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            # A Redis that stopped answering must not hold requests for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions stay in the database, shared by every app server behind the load
+# balancer. Saving on every request makes SESSION_COOKIE_AGE an idle timeout.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Logins -------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: it refuses a locked-out login before
+    # the password is even checked.
+    "findatrial.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Per username and address together: one person's typos never lock out a
+# colleague, and an attacker trying many usernames meets the limit on each.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "findatrial.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "findatrial.login_throttle.client_address"
+AXES_USERNAME_CALLABLE = "findatrial.login_throttle.client_username"
+# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of
+# the app; 0 when clients connect to it directly.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+
+def _admin_path() -> str:
+    """Where the editorial admin lives, e.g. "editorial/". Moving it off
+    /admin/ keeps most password-guessing robots away from the login page."""
+    path = env_str("ADMIN_PATH", "admin/").strip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", path):
+        raise ImproperlyConfigured(
+            f"ADMIN_PATH={path!r} must be a URL path such as 'editorial/' "
+            "(letters, digits, '-', '_' and '/', not empty)."
+        )
+    return path + "/"
+
+
+ADMIN_PATH = _admin_path()
+LOGIN_URL = "admin:login"
+
+# HTTPS and browser protections -------------------------------------------
+# On by default whenever DEBUG is off; `make run` serves plain HTTP with DEBUG=1.
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The preload token only permits submitting the domain to browsers' built-in
+# HTTPS list (hstspreload.org); nothing is submitted by setting it.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """Behind a proxy that ends TLS, the request reaches Django as HTTP; the
+    proxy's header says it was HTTPS. Trust it only when the proxy always sets
+    (and strips) it: "HTTP_X_FORWARDED_PROTO,https"."""
+    value = env_list("SECURE_PROXY_SSL_HEADER")
+    if not value:
+        return None
+    if len(value) != 2 or not value[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+            "e.g. 'HTTP_X_FORWARDED_PROTO,https'."
+        )
+    return value[0], value[1]
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere, the admin included: Django 5.2's admin
+# loads every script from a file. The one inline <style> in Django's admin
+# (the change list without an actions bar, a column width) is cosmetic and
+# no model admin here hides the actions bar, so it is not allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Features the site never uses are switched off for it and anything it
+# embeds; geolocation stays available to the site itself for a "near me"
+# search.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# Faults -------------------------------------------------------------------
+
+# The "back soon" page tells browsers and crawlers when to come back.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("RETRY_AFTER_SECONDS", 30, minimum=1)
+
+# Internationalization ----------------------------------------------------
+
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
+TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+
+# Static files -------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -129,23 +303,54 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGIN_URL = "admin:login"
-
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=True)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
 # Editorial -----------------------------------------------------------------
 #: A live page is due for a check against its source this many months after
 #: its last review.
-REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
+REVIEW_INTERVAL_MONTHS = env_int("REVIEW_INTERVAL_MONTHS", 12, minimum=1)
 #: Plain-language target: the Flesch-Kincaid grade a lay summary should not exceed.
-READING_GRADE_TARGET = float(os.environ.get("READING_GRADE_TARGET", "8"))
+READING_GRADE_TARGET = env_float("READING_GRADE_TARGET", 8.0, minimum=1.0)
+#: Where links in emails point (a command has no request to build them from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: Email: the console by default, so reminders show in the terminal.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Find a Trial <editorial@localhost>")
+
+# Public JSON API (projects/api/) -------------------------------------------
+#: Requests an anonymous client may make, per IP address (DRF's rate syntax).
+API_ANON_RATE = env_str("API_ANON_RATE", "60/minute")
+REST_FRAMEWORK = {
+    # Read-only and anonymous: no sessions, so no CSRF and no signed-in view of drafts.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    # The browsable HTML API only while developing; production answers JSON.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Find a Trial API",
+    "DESCRIPTION": (
+        "Read-only JSON of the published plain-language pages about NIH-funded research "
+        "and clinical studies: the same projects, filters and wording as the public site."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -101,7 +101,7 @@ def diff(before: Snapshot | None, after: Snapshot) -> list[FieldChange]:
     return changes
 
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
 
 
 def word_diff(old: str, new: str) -> SafeString:

@@ -6,11 +6,31 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from projects import editing, workflow
+from .browser_support import start_browser
 from projects.models import Condition, Organization, Project, ProjectSite, Site
 
 _ids = itertools.count(20_000_001)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (see tests/browser_support.py)."""
+    driver = start_browser()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: numbers, pages and rate limits
+    cached by an earlier test (local memory lives as long as the process)
+    must not leak into it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

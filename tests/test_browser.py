@@ -2,47 +2,18 @@
 chromium-driver). Skipped when Chromium is not installed, except where
 REQUIRE_BROWSER=1 (CI), where a missing browser is a failure."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group, User
 
 from projects import workflow
 
+from .browser_support import SCREENSHOTS, click_and_wait as _click_and_wait, find as _find, find_all as _find_all
 from .conftest import BOSTON
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/findatrial-screenshots"))
 
 # serialized_rollback keeps the groups that a data migration created,
 # which a transactional test would otherwise flush away.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 but chromium/chromedriver are not installed")
-        pytest.skip("chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(2)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture
@@ -57,31 +28,6 @@ def published_catalogue(make_project, publish):
     for n in range(3):
         publish(make_project(lay_title=f"Sleep study {n}", conditions=["Insomnia"]))
     return seed
-
-
-def _find(driver, css):
-    from selenium.webdriver.common.by import By
-    return driver.find_element(By.CSS_SELECTOR, css)
-
-
-def _find_all(driver, css):
-    from selenium.webdriver.common.by import By
-    return driver.find_elements(By.CSS_SELECTOR, css)
-
-
-def _click_and_wait(driver, element):
-    """Click something that loads a new page, and wait until it has.
-
-    The old page going stale only means navigation started; the new one may
-    still be loading (slow on a cold first run), so wait for it to finish too.
-    """
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-    old_page = _find(driver, "html")
-    element.click()
-    wait = WebDriverWait(driver, 20)
-    wait.until(expected_conditions.staleness_of(old_page))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def test_reader_searches_and_opens_a_project(browser, live_server, published_catalogue):

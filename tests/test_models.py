@@ -7,7 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from projects.models import Condition, Investigator, Organization, Project, ProjectInvestigator, Site
+from projects.models import (
+    Condition,
+    GlossaryTerm,
+    Investigator,
+    Organization,
+    Project,
+    ProjectInvestigator,
+    Site,
+)
 
 from .conftest import BOSTON, TORONTO
 
@@ -144,3 +152,9 @@ def test_review_due_follows_the_interval(make_project, settings):
     assert project.review_due() is None
     project.last_reviewed = datetime.date(2024, 2, 29)
     assert project.review_due() == datetime.date(2025, 2, 28)
+
+
+def test_the_glossary_ships_seeded_with_the_common_jargon():
+    terms = set(GlossaryTerm.objects.values_list("term", flat=True))
+    assert len(terms) >= 100
+    assert {"antitumor", "infiltrate", "cohort", "randomized", "placebo", "efficacy", "biomarker"} <= terms

@@ -1,20 +1,36 @@
-"""Changelist filters for the editorial queues: review cadence and
-source changes."""
+"""Changelist filters: the work queues, review cadence and source changes.
+What each queue means is defined once, in ``projects.queues``."""
 
-import datetime
-
-from django.conf import settings
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import add_months
+from .. import queues
 
 
-def review_due_cutoff(today: datetime.date | None = None) -> datetime.date:
-    """Pages last reviewed before this date are overdue today."""
-    today = today or timezone.localdate()
-    return add_months(today, -settings.REVIEW_INTERVAL_MONTHS)
+class QueueFilter(admin.SimpleListFilter):
+    """Awaiting review (mine: those I may approve, oldest first; all), sent
+    back to me, my drafts."""
+
+    title = _("work queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", _("Awaiting my review")),
+            ("all", _("Awaiting review (all)")),
+            ("sent_back", _("Sent back to me")),
+            ("drafts", _("My drafts")),
+        ]
+
+    def queryset(self, request, queryset):
+        user = request.user
+        selected = {
+            "mine": lambda: queues.awaiting_review(user),
+            "all": lambda: queues.awaiting_review(),
+            "sent_back": lambda: queues.sent_back_to(user),
+            "drafts": lambda: queues.drafts_of(user),
+        }.get(self.value())
+        return queryset & selected() if selected else queryset
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -29,17 +45,12 @@ class ReviewDueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        live = queryset.filter(is_live=True)
         if self.value() == "overdue":
-            return live.filter(last_reviewed__lt=review_due_cutoff(today))
+            return queues.overdue(queryset)
         if self.value() == "30days":
-            return live.filter(
-                last_reviewed__gte=review_due_cutoff(today),
-                last_reviewed__lt=review_due_cutoff(today + datetime.timedelta(days=30)),
-            )
+            return queues.due_within(30, queryset)
         if self.value() == "never":
-            return live.exclude(review_events__action="reviewed")
+            return queues.never_checked(queryset)
         return queryset
 
 

@@ -24,11 +24,12 @@ from .. import editing, revisions, workflow
 from ..fields import EDITORIAL_TEXT_FIELDS, SOURCE_FIELDS, WORKFLOW_FIELDS
 from ..models import Contact, GrantLink, Project, ProjectInvestigator, ProjectRevision, ProjectSite
 from . import review
-from .filters import ReviewDueFilter, SourceChangedFilter
+from .filters import QueueFilter, ReviewDueFilter, SourceChangedFilter
 from .forms import ProjectAdminForm
+from .hardening import HardenedAdminMixin, HardenedFormfieldsMixin
 
 
-class LockedWhenLiveInline(admin.TabularInline):
+class LockedWhenLiveInline(HardenedFormfieldsMixin, admin.TabularInline):
     """Source relations of a project: editable while the page is not live,
     read-only on a live page (they change with an import, or after a
     reviewer withdraws the page)."""
@@ -73,7 +74,7 @@ class GrantLinkInline(LockedWhenLiveInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = ProjectAdminForm
     change_form_template = "admin/projects/project/change_form.html"
     list_display = [
@@ -81,7 +82,7 @@ class ProjectAdmin(admin.ModelAdmin):
         "last_reviewed", "review_due_display", "source_changed_display",
     ]
     list_filter = [
-        "status", "is_live", ReviewDueFilter, SourceChangedFilter, "study_type",
+        QueueFilter, "status", "is_live", ReviewDueFilter, SourceChangedFilter, "study_type",
         "funding_mechanism", "research_status",
     ]
     list_select_related = ["sponsor"]
@@ -161,6 +162,12 @@ class ProjectAdmin(admin.ModelAdmin):
     def source_changes_display(self, obj):
         return ", ".join(obj.source_changes) or "—"
 
+    def get_ordering(self, request):
+        # Review queues are worked oldest first; everything else by title.
+        if request.GET.get("queue") in {"mine", "all", "sent_back"}:
+            return ["updated_at", "pk"]
+        return super().get_ordering(request)
+
     def view_on_site(self, obj):
         """Link to the live page only when there is one; drafts use Preview."""
         return obj.get_absolute_url() if obj.is_live else None
@@ -211,6 +218,8 @@ class ProjectAdmin(admin.ModelAdmin):
         # Conditions were saved by projects.editing (onto the row, or into the
         # draft of a live page); a live page's source relations are locked.
         if change and form.instance.is_live:
+            for formset in formsets:
+                formset.save(commit=False)  # writes nothing; the change message reads the lists
             return
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

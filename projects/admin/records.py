@@ -7,14 +7,16 @@ page it appears on (``projects.shared_records``).
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import shared_records
 from ..models import Condition, GlossaryTerm, Investigator, Organization, ReviewEvent, Site
+from .hardening import HardenedAdminMixin
 from .review import ReadOnlyAdminMixin
 
 
-class SharedRecordAdmin(admin.ModelAdmin):
+class SharedRecordAdmin(HardenedAdminMixin, admin.ModelAdmin):
     """Locks a record in use on live pages for everyone but reviewers, and
     records each reviewer's correction on those pages' trails."""
 
@@ -82,19 +84,21 @@ class SiteAdmin(SharedRecordAdmin):
 @admin.register(Investigator)
 class InvestigatorAdmin(SharedRecordAdmin):
     list_display = ["name", "title", "organization", "nih_profile_id"]
+    # A link typed without a scheme means https (Django 6's default, adopted now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "organization__name"]
     autocomplete_fields = ["organization"]
     change_form_template = "admin/projects/shared_record_change_form.html"
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["term", "plain", "updated_at"]
     search_fields = ["term", "plain"]
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyAdminMixin, HardenedAdminMixin, admin.ModelAdmin):
     """The whole review trail across projects; read-only by design."""
 
     list_display = ["created_at", "project", "action", "actor", "checked_on", "comment"]

@@ -97,6 +97,9 @@ SITE_CONTACT_ROLES = {
     "SUB_INVESTIGATOR": ContactRole.SUB_INVESTIGATOR,
 }
 
+#: What a location the registry lists by place only (no facility) is called.
+UNNAMED_SITE = "Study site"
+
 #: Months in one unit of a registry age ("18 Years").
 AGE_UNITS = {
     "year": 12,
@@ -334,9 +337,12 @@ def _sites(locations, warnings: list[str]) -> tuple[SiteRecord, ...]:
     for number, location in enumerate(locations or [], start=1):
         if not isinstance(location, dict):
             continue
-        facility = _text(location.get("facility"))
+        # Some sponsors register their sites by place only: still a place to show.
+        facility = _text(location.get("facility")) or (
+            UNNAMED_SITE if _text(location.get("city")) else ""
+        )
         if not facility:
-            warnings.append(f"location {number} has no facility name; left out")
+            warnings.append(f"location {number} names neither a facility nor a city; left out")
             continue
         point = location.get("geoPoint") if isinstance(location.get("geoPoint"), dict) else {}
         latitude, longitude = _coordinate(point.get("lat"), 90), _coordinate(point.get("lon"), 180)

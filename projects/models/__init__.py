@@ -9,7 +9,7 @@
 - ``glossary``: jargon and its plain wording
 """
 
-from .base import NamedSlugModel, unique_slug, unique_slugs
+from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug, unique_slugs
 from .conditions import Condition
 from .glossary import GlossaryTerm
 from .people import Contact, Investigator
@@ -23,10 +23,12 @@ from .project import (
     ProjectSite,
     add_months,
 )
-from .review import ReviewEvent
+from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
 
 __all__ = [
+    "INITIALS",
+    "OTHER_INITIAL",
     "NCT_ID_PATTERN",
     "Condition",
     "Contact",
@@ -41,6 +43,7 @@ __all__ = [
     "ProjectRevision",
     "ProjectSite",
     "ReviewEvent",
+    "ReviewReminder",
     "Site",
     "add_months",
     "unique_slug",

@@ -1,7 +1,17 @@
-"""Small pieces shared by the model modules: slugs and named records."""
+"""Small pieces shared by the model modules: slugs, named records and the
+first letter that files a name on the public A-to-Z pages."""
 
 from django.db import models
+from django.db.models import Case, Value, When
+from django.db.models.functions import Lower, Substr
+from django.db.models.lookups import In
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+#: The letters of the public A-to-Z pages (conditions, institutions, researchers).
+INITIALS = tuple("abcdefghijklmnopqrstuvwxyz")
+#: Where a name that starts with anything else (a digit, an accented letter) is filed.
+OTHER_INITIAL = "#"
 
 
 def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
@@ -33,15 +43,31 @@ def unique_slugs(model, texts, max_length: int = 80) -> list[str]:
     return slugs
 
 
+def initial_field(source: str = "name") -> models.GeneratedField:
+    """The lower-case first letter of ``source`` (or ``OTHER_INITIAL``), kept by
+    the database itself, so rows written by ``bulk_create`` or ``update()`` are
+    filed too and a letter page is one indexed range, whatever the collation."""
+    first = Substr(Lower(source), 1, 1)
+    return models.GeneratedField(
+        expression=Case(When(In(first, INITIALS), then=first), default=Value(OTHER_INITIAL)),
+        output_field=models.CharField(max_length=1),
+        db_persist=True,
+        verbose_name=_("first letter"),
+    )
+
+
 class NamedSlugModel(models.Model):
     """A record known by its name and reachable in URLs by its slug."""
 
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
+    initial = initial_field()
 
     class Meta:
         abstract = True
         ordering = ["name"]
+        # A letter of the public A-to-Z pages, in name order (projects.directory).
+        indexes = [models.Index(fields=["initial", "name"], name="%(class)s_initial_name")]
 
     def __str__(self):
         return self.name

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import NamedSlugModel
@@ -17,3 +18,7 @@ class Condition(NamedSlugModel):
                 violation_error_message=_("A condition with this name already exists."),
             ),
         ]
+
+    def get_absolute_url(self):
+        """The condition's public page (only reachable while it has listed projects)."""
+        return reverse("browse:condition", kwargs={"slug": self.slug})

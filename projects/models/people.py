@@ -4,10 +4,13 @@ NIH RePORTER profile ID, else on normalized name and organization."""
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ContactRole
 from ..normalize import match_key
+from .base import initial_field
 from .places import Organization, Site
 
 
@@ -26,9 +29,12 @@ class Investigator(models.Model):
         help_text=_("The investigator's profile number in NIH RePORTER, where known."),
     )
     match_key = models.CharField(max_length=700, editable=False, db_index=True, default="")
+    initial = initial_field()
 
     class Meta:
         ordering = ["name"]
+        # A letter of the public researchers A-to-Z page, in name order (projects.directory).
+        indexes = [models.Index(fields=["initial", "name"], name="investigator_initial_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["match_key"], condition=Q(nih_profile_id__isnull=True),
@@ -53,6 +59,15 @@ class Investigator(models.Model):
     def validate_unique(self, exclude=None):
         self.match_key = self.key_for(self.name, self.organization_id)
         super().validate_unique(exclude)
+
+    @property
+    def url_slug(self) -> str:
+        """The name in the page address; the ID is what finds the person."""
+        return slugify(self.name)[:80].strip("-") or "researcher"
+
+    def get_absolute_url(self):
+        """The researcher's public page (only reachable while they are on listed projects)."""
+        return reverse("browse:researcher", kwargs={"pk": self.pk, "slug": self.url_slug})
 
 
 class Contact(models.Model):

@@ -4,6 +4,7 @@ normalized key, so an import of "MASSACHUSETTS GENERAL HOSPITAL, BOSTON"
 finds the "Massachusetts General Hospital" an editor already linked."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CoordinatesSource
@@ -40,6 +41,15 @@ class Organization(NamedSlugModel):
     def validate_unique(self, exclude=None):
         self.match_key = self.key_for(self.name, self.city)
         super().validate_unique(exclude)
+
+    def get_absolute_url(self):
+        """The institution's public page (only reachable while it holds listed projects)."""
+        return reverse("browse:institution", kwargs={"slug": self.slug})
+
+    @property
+    def place(self) -> str:
+        """"Boston, Massachusetts, United States" with empty parts left out."""
+        return ", ".join(part for part in (self.city, self.state, self.country) if part)
 
 
 class Site(models.Model):

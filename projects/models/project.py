@@ -391,6 +391,11 @@ class Project(models.Model):
             models.Index(fields=["status", "lay_title"], name="project_status_title"),
             models.Index(fields=["is_live", "lay_title"], name="project_live_title"),
             models.Index(fields=["last_reviewed"], name="project_last_reviewed"),
+            # The feeds: the newest changes to listed pages first (projects.feeds).
+            models.Index(
+                fields=["-last_published_at", "-id"], name="listed_last_published",
+                condition=Q(is_live=True, archived_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

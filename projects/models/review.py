@@ -54,3 +54,24 @@ class ReviewEvent(models.Model):
     def __str__(self):
         who = self.actor or _("the system")
         return f"{self.get_action_display()} by {who} on {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewReminder(models.Model):
+    """One reminder email to an editor about their overdue pages; at most
+    one a day, so ``send_review_reminders`` is safe to run as often as cron
+    likes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    sent_on = models.DateField()
+    project_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.sent_on}: {self.project_count} overdue"

@@ -1,4 +1,5 @@
-"""Template access to ``projects.presenters`` for the public pages."""
+"""Template access to ``projects.presenters`` for the public pages:
+``{% quick_facts project as facts %}`` and so on, one tag per presenter."""
 
 from django import template
 
@@ -6,45 +7,11 @@ from .. import presenters
 
 register = template.Library()
 
-
-@register.simple_tag
-def quick_facts(project):
-    return presenters.quick_facts(project)
-
-
-@register.simple_tag
-def official_records(project):
-    return presenters.official_records(project)
-
-
-@register.simple_tag
-def nih_grants(project):
-    return presenters.nih_grants(project)
-
-
-@register.simple_tag
-def participation(project):
-    return presenters.participation(project)
-
-
-@register.simple_tag
-def researchers(project):
-    return presenters.researchers(project)
-
-
-@register.simple_tag
-def project_sites(project):
-    return presenters.project_sites(project)
-
-
-@register.simple_tag
-def status_badge(project):
-    return presenters.status_badge(project)
-
-
-@register.simple_tag
-def location_summary(project):
-    return presenters.location_summary(project)
+for _name in (
+    "quick_facts", "official_records", "nih_grants", "participation", "researchers",
+    "project_sites", "status_badge", "location_summary",
+):
+    register.simple_tag(getattr(presenters, _name), name=_name)
 
 
 @register.filter

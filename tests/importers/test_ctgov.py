@@ -278,3 +278,31 @@ def test_nonsense_in_a_field_is_refused_naming_the_field(module, key, value, fie
 def test_a_reporter_record_is_not_a_study():
     with pytest.raises(MappingError, match="protocolSection"):
         ctgov.map_study(reporter_record("5K23HD104934-04"))
+
+
+def test_sites_registered_by_place_only_are_unnamed_study_sites():
+    record = ctgov.map_study(study("NCT00791778"))  # 59 locations, none with a facility name
+    assert record.warnings == ()
+    assert {site.institution for site in record.sites} == {ctgov.UNNAMED_SITE}
+    la_jolla = record.sites[0]
+    assert (la_jolla.city, la_jolla.state, la_jolla.zip_code) == ("La Jolla", "California", "92037")
+    # Several sites in one city are one place on the page.
+    assert len(record.sites) == len({site.place for site in record.sites}) < 59
+
+
+@pytest.mark.parametrize("nct_id", ["NCT00791778", "NCT03722472"])
+def test_nih_typed_ids_that_are_not_grant_numbers_link_no_grant(nct_id):
+    # NCT00791778 registers "2008", NCT03722472 a contract number, both typed NIH.
+    assert ctgov.map_study(study(nct_id)).grants == ()
+
+
+def test_a_full_record_with_results_maps_its_protocol():
+    record = ctgov.map_study(study("NCT03722472"))
+    assert record.healthy_volunteers is True
+    assert (record.minimum_age_months, record.maximum_age_months) == (216, 660)
+    assert [c.name for c in record.collaborators] == [
+        "National Institutes of Health (NIH)",
+        "National Institute of Allergy and Infectious Diseases (NIAID)",
+    ]
+    assert record.people[0].name == "Christopher Fox, PhD"
+    assert "\\*" not in record.eligibility_criteria  # markdown escapes undone

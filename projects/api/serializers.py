@@ -1,0 +1,209 @@
+"""The JSON shape of the public API.
+
+Only the live row of a listed project is read, never a revision: what the
+API says is what the public page says. Every stored code travels with its
+label (``{"code": "recruiting", "label": "Recruiting now"}``), so a client
+can filter on the code and show the words. Fields read what
+``views.ProjectViewSet`` prefetched; none of them queries per project.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from django.urls import reverse
+from rest_framework import serializers
+
+from .. import presenters
+from ..choices import (
+    ContactRole,
+    FundingMechanism,
+    InvestigatorRole,
+    ResearchStatus,
+    SexEligibility,
+    StudyType,
+)
+
+
+class CodedSerializer(serializers.Serializer):
+    """A stored code and the words for it."""
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+@extend_schema_field(CodedSerializer(allow_null=True))
+class CodedField(serializers.Field):
+    """A choice field as ``{"code", "label"}``; ``null`` when empty."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices.choices)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        return {"code": value, "label": str(self.labels.get(value, value))}
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteUrlField(serializers.Field):
+    """The absolute address of an object's public page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, obj):
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+
+class ConditionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class SponsorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField(help_text="What the `sponsor` filter takes.")
+
+
+class LocationSerializer(serializers.Serializer):
+    institution = serializers.CharField(source="site.institution")
+    city = serializers.CharField(source="site.city")
+    state = serializers.CharField(source="site.state")
+    zip_code = serializers.CharField(source="site.zip_code")
+    country = serializers.CharField(source="site.country")
+    latitude = serializers.FloatField(source="site.latitude", allow_null=True)
+    longitude = serializers.FloatField(source="site.longitude", allow_null=True)
+
+
+class SiteSerializer(LocationSerializer):
+    recruitment_status = CodedField(ResearchStatus, help_text="The study's status at this site.")
+
+
+class AgesSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text='In words, e.g. "18 to 65 years" or "Any age".')
+    minimum_months = serializers.IntegerField(allow_null=True)
+    maximum_months = serializers.IntegerField(allow_null=True)
+
+
+class IdentifiersSerializer(serializers.Serializer):
+    nct_id = serializers.CharField(
+        allow_null=True, help_text="ClinicalTrials.gov ID, e.g. NCT04567890."
+    )
+    nih_project_number = serializers.CharField(allow_blank=True)
+    nih_application_id = serializers.IntegerField(allow_null=True)
+
+
+class OfficialRecordSerializer(serializers.Serializer):
+    registry = serializers.CharField()
+    identifier = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ResearcherSerializer(serializers.Serializer):
+    name = serializers.CharField(source="investigator.name")
+    title = serializers.CharField(source="investigator.title")
+    organization = serializers.CharField(
+        source="investigator.organization.name", allow_null=True, default=None
+    )
+    role = CodedField(InvestigatorRole)
+    profile_url = serializers.URLField(source="investigator.profile_url")
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    role = CodedField(ContactRole)
+    phone = serializers.CharField()
+    email = serializers.EmailField()
+    site = serializers.SerializerMethodField(
+        help_text="Institution and city; null for the study's central contact."
+    )
+
+    def get_site(self, contact) -> str | None:
+        if contact.site is None:
+            return None
+        return f"{contact.site.institution}, {contact.site.city}"
+
+
+class ProjectSerializer(serializers.Serializer):
+    """A listed project as the listing shows it."""
+
+    slug = serializers.SlugField()
+    url = AbsoluteUrlField(help_text="The public page.")
+    lay_title = serializers.CharField(help_text="The plain-language title.")
+    lay_summary = serializers.CharField(help_text="The plain-language summary.")
+    study_type = CodedField(StudyType)
+    status = CodedField(ResearchStatus, source="research_status")
+    funding = CodedField(
+        FundingMechanism, source="funding_mechanism",
+        help_text="NIH funding type for lab research, phase for a study.",
+    )
+    sponsor = SponsorSerializer(
+        help_text="Lead sponsor, or the institution that holds the NIH grant."
+    )
+    conditions = ConditionSerializer(many=True)
+    locations = LocationSerializer(many=True, source="project_sites")
+    recruiting = serializers.BooleanField(
+        source="is_recruiting", help_text="Enrolling people now."
+    )
+    ages = serializers.SerializerMethodField(help_text="Studies only; null for lab research.")
+    sex = CodedField(SexEligibility, source="sex_eligibility", help_text="Studies only.")
+    identifiers = IdentifiersSerializer(source="*")
+    official_records = serializers.SerializerMethodField()
+    last_reviewed = serializers.DateField()
+    last_published_at = serializers.DateTimeField(help_text="When the live content last changed.")
+
+    @extend_schema_field(AgesSerializer(allow_null=True))
+    def get_ages(self, project):
+        if not project.is_registry_study:
+            return None
+        return {
+            "text": presenters.age_range(project.minimum_age_months, project.maximum_age_months),
+            "minimum_months": project.minimum_age_months,
+            "maximum_months": project.maximum_age_months,
+        }
+
+    @extend_schema_field(OfficialRecordSerializer(many=True))
+    def get_official_records(self, project):
+        return OfficialRecordSerializer(presenters.official_records(project), many=True).data
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    """A listed project with its whole page: the plain-language sections,
+    sites, researchers and contacts."""
+
+    official_title = serializers.CharField()
+    research_focus = serializers.CharField(help_text="What this research studies.")
+    good_fit = serializers.CharField(help_text="Who could benefit or take part.")
+    not_a_fit = serializers.CharField(help_text="Who is unlikely to benefit, or not a fit.")
+    potential_benefit = serializers.CharField(help_text="Why it matters: the potential benefit.")
+    similar_studies = serializers.CharField(help_text="How similar studies have performed.")
+    healthy_volunteers = serializers.BooleanField(allow_null=True)
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    sites = serializers.SerializerMethodField()
+    researchers = serializers.SerializerMethodField(help_text="NIH program officers are left out.")
+    contacts = ContactSerializer(many=True)
+
+    @extend_schema_field(SiteSerializer(many=True))
+    def get_sites(self, project):
+        return SiteSerializer(presenters.project_sites(project), many=True).data
+
+    @extend_schema_field(ResearcherSerializer(many=True))
+    def get_researchers(self, project):
+        return ResearcherSerializer(presenters.researchers(project), many=True).data
+
+
+class ConditionEntrySerializer(serializers.Serializer):
+    """A condition that listed projects are about, and how many."""
+
+    name = serializers.CharField()
+    slug = serializers.SlugField(help_text="What the `condition` filter takes.")
+    url = AbsoluteUrlField(help_text="The condition's public page.")
+    project_count = serializers.IntegerField(help_text="How many listed projects are about it.")
+    projects_url = serializers.SerializerMethodField(help_text="This API's list of them.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_projects_url(self, condition):
+        url = reverse("api:project-list")
+        return self.context["request"].build_absolute_uri(f"{url}?condition={condition.slug}")

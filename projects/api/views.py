@@ -1,0 +1,97 @@
+"""The API's endpoints: listed projects (list with the listing's filters,
+and one by slug) and the conditions they are about.
+
+Every queryset starts from ``Project.objects.listed()`` and reads the live
+row only. The list is filtered by ``ProjectFilter`` through django-filter's
+DRF backend (a value it cannot read is a 400 naming the field), paginated
+by page number with a capped page size, and loaded in a fixed number of
+queries whatever the page size: the page, its count, and one query for
+each related list (conditions, sites).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from .. import directory
+from . import schema  # noqa: F401  (registers the OpenAPI parameters of ProjectFilter)
+from ..filters import ProjectFilter
+from ..models import Contact, Project, ProjectInvestigator, ProjectSite
+from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published projects, with the same filters as the public listing.
+
+    list: Listed projects, filtered like the public listing (`q`, `condition`,
+    `country`, `state`, `funding`, `study_type`, `status`, `sponsor`, `sort`),
+    20 a page (`page_size` up to 100).
+
+    retrieve: One listed project with its whole page.
+    """
+
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProjectFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        projects = Project.objects.listed().select_related("sponsor").prefetch_related(
+            "conditions",
+            Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
+        )
+        if self.action == "retrieve":
+            return projects.prefetch_related(
+                Prefetch(
+                    "project_investigators",
+                    queryset=ProjectInvestigator.objects.select_related(
+                        "investigator", "investigator__organization"
+                    ),
+                ),
+                Prefetch("contacts", queryset=Contact.objects.select_related("site")),
+            )
+        # A stable order for pages; the `sort` filter replaces it when given.
+        return projects.order_by("lay_title", "pk")
+
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
+
+
+class ConditionPaginator(Paginator):
+    """Counts the conditions once in a few minutes (``directory.total``)."""
+
+    @cached_property
+    def count(self):
+        return directory.conditions.total()
+
+
+class ConditionPagination(Pagination):
+    django_paginator_class = ConditionPaginator
+
+
+class ConditionViewSet(viewsets.GenericViewSet):
+    """Conditions that listed projects are about, A to Z, with how many
+    (`project_count`) and a link to this API's list of them."""
+
+    serializer_class = ConditionEntrySerializer
+    pagination_class = ConditionPagination
+
+    def get_queryset(self):
+        return directory.conditions.linked()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        counts = directory.conditions.numbers(condition.pk for condition in page)
+        for condition in page:
+            condition.project_count = counts.get(condition.pk, 0)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
