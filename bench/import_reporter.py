@@ -37,6 +37,7 @@ import os
 import random
 import re
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -456,7 +457,8 @@ def fresh_database(url: str) -> None:
 
 
 def _env(url: str) -> dict:
-    return dict(os.environ, DATABASE_URL=url, DEBUG="0", SECRET_KEY="bench-only-secret-key")
+    # Production settings (DEBUG off), with a throwaway key for this run only.
+    return dict(os.environ, DATABASE_URL=url, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
 
 
 def run_child(data: Path, url: str, single_process: bool) -> dict:

@@ -3,8 +3,9 @@
 ``QuerySet.bulk_create`` builds a model instance per row and SQL for every
 value of every row (several microseconds each, and SQLite allows only 999
 values per statement); an import of 100,000 projects writes millions of
-values. ``insert_rows`` prepares one single-row INSERT and hands all the
-rows to the driver's ``executemany``. Values pass through the field's
+values. ``insert_rows`` hands all the rows to the driver at once: one
+prepared single-row INSERT through ``executemany`` on SQLite, ``COPY`` on
+PostgreSQL (less work for the server per row than INSERT). Values pass through the field's
 ``get_db_prep_save`` only where the database needs a conversion (JSON,
 dates and times); text, numbers and booleans go as they are. Fields a row
 leaves out take their default (``auto_now`` fields: now); generated
@@ -61,13 +62,17 @@ def insert_rows(model, rows: list[dict]) -> None:
             values.append(value if convert is None or value is None else convert(value))
         params.append(values)
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            # COPY: a fraction of the server's work per row of INSERT.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", params)
 
 
 def _converter(field, connection):
