@@ -35,5 +35,9 @@ run: demo
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Import 100,000 generated RePORTER records into fresh databases (README, "Importers").
+bench: setup
+	$(BIN)/python bench/import_reporter.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .hypothesis

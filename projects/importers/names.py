@@ -68,7 +68,7 @@ def is_shouting(text: str) -> bool:
 
 # Names repeat across records (an institution, its city, an investigator):
 # each distinct one is re-cased once per import, in bounded memory.
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _proper_case(text: str) -> str:
     out, last = [], 0
     for index, match in enumerate(_WORD.finditer(text)):

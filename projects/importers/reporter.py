@@ -264,7 +264,7 @@ def _person_name(person: dict) -> str:
     )
 
 
-@functools.lru_cache(maxsize=65536)  # investigators recur across records
+@functools.lru_cache(maxsize=16384)  # investigators recur across records
 def _name_of(full_name, first, middle, last) -> str:
     return names.person_name(full_name, first=first, middle=middle, last=last)
 

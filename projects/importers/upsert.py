@@ -205,7 +205,7 @@ def _person_key(person: PersonRecord, organization_id: int | None) -> str:
 
 # The same institutions, places and people recur across an import's records:
 # each distinct key is computed (accent folding, punctuation) once, in bounded memory.
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _key(model, *parts) -> str:
     if model is Organization:
         name, city = parts
