@@ -79,6 +79,15 @@ def is_supplement(project_number: str | None) -> bool:
     return number.startswith("3") or bool(_SUPPLEMENT.search(number))
 
 
+def award_recency(
+    fiscal_year: int | None, project_number: str | None, application_id: int | None
+) -> tuple:
+    """How new one year's record of a grant is, to compare two of them: the
+    fiscal year, then a parent award over its supplements of that year,
+    then the later application."""
+    return (fiscal_year or 0, not is_supplement(project_number), application_id or 0)
+
+
 # Places ------------------------------------------------------------------------
 
 # fmt: off

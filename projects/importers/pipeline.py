@@ -41,10 +41,16 @@ class Source:
     name: str
     shape: streams.Shape
     map: Callable[[dict], ProjectRecord]
+    #: (project, how new) read cheaply from a raw record, or None: lets a
+    #: project's older records be passed over without mapping them.
+    identity: Callable[[dict], tuple | None] | None = None
 
 
-REPORTER = Source("NIH RePORTER", reporter.SHAPE, reporter.map_project)
+REPORTER = Source("NIH RePORTER", reporter.SHAPE, reporter.map_project, reporter.identity)
 CTGOV = Source("ClinicalTrials.gov", ctgov.SHAPE, ctgov.map_study)
+
+#: Raw records looked at together when passing over a project's older ones.
+WINDOW = 500
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,11 @@ def import_files(source: Source, paths: Iterable, *, parallel: bool = False, **o
     """
     summary = options.pop("summary", None) or Summary()
     for path in paths:
+        read_all = options.get("strict", False)
         if parallel:
-            outcomes = _mapped_in_a_reader_process(source, path)
+            outcomes = _mapped_in_a_reader_process(source, path, read_all)
         else:
-            outcomes = mapped(source, streams.read(path, source.shape))
+            outcomes = mapped(source, streams.read(path, source.shape), read_all=read_all)
         _import_outcomes(source, outcomes, summary=summary, **options)
     return summary
 
@@ -112,26 +119,75 @@ def import_items(source: Source, items: Iterable[streams.Item], **options) -> Su
     """Map and save ``(position, raw record)`` items in batches: ``strict``,
     ``batch_size``, ``progress`` (called with 1 per record) and ``summary``
     (to add to) as options."""
-    return _import_outcomes(source, mapped(source, items), **options)
+    read_all = options.get("strict", False)
+    return _import_outcomes(source, mapped(source, items, read_all=read_all), **options)
 
 
-Outcome = tuple[streams.Position, "ProjectRecord | str"]
+#: A record mapped, the reason it cannot be imported, or None: an older
+#: record of a project whose newer record is nearby in the file.
+Outcome = tuple[streams.Position, "ProjectRecord | str | None"]
 
 
-def mapped(source: Source, items: Iterable[streams.Item]) -> Iterator[Outcome]:
+def mapped(
+    source: Source, items: Iterable[streams.Item], *, read_all: bool = False
+) -> Iterator[Outcome]:
     """Each raw record mapped: a ``ProjectRecord`` (its fingerprint computed),
-    or the reason it cannot be imported."""
-    for position, raw in items:
-        if isinstance(raw, streams.RecordError):
-            yield position, raw.message
-            continue
-        try:
-            record = source.map(raw)
-        except MappingError as error:
-            yield position, f"field {error.field}: {error.message}"
-            continue
-        record.fingerprint  # noqa: B018 - computed here, in the reader process when parallel
-        yield position, record
+    or the reason it cannot be imported, in file order.
+
+    A file of several fiscal years holds a grant's older records next to its
+    newest; only the newest is imported. Within each ``WINDOW`` of records,
+    a project's older ones are passed over (None) without being mapped, when
+    the source can tell records apart cheaply (``Source.identity``) and
+    unless ``read_all`` (``--strict`` reads and checks every record). If the
+    newest cannot be mapped, the next newest is tried.
+    """
+    if read_all or source.identity is None:
+        for position, raw in items:
+            yield position, _map_one(source, raw)
+        return
+    window: list[streams.Item] = []
+    try:
+        for item in items:
+            window.append(item)
+            if len(window) >= WINDOW:
+                yield from _map_window(source, window)
+                window = []
+    except streams.StreamError:
+        yield from _map_window(source, window)  # the complete records before the damage
+        raise
+    yield from _map_window(source, window)
+
+
+def _map_window(source: Source, window: list[streams.Item]) -> Iterator[Outcome]:
+    identities = [source.identity(raw) if isinstance(raw, dict) else None for _, raw in window]
+    projects: dict[tuple, list[int]] = {}
+    for index, identity in enumerate(identities):
+        if identity is not None:
+            projects.setdefault(identity[0], []).append(index)
+    outcomes: list = [None] * len(window)
+    mapped_here = [False] * len(window)
+    for indices in projects.values():
+        # Newest first; among equals the later one, as upsert keeps it.
+        indices.sort(key=lambda i: (identities[i][1], i), reverse=True)
+        for index in indices:
+            outcomes[index], mapped_here[index] = _map_one(source, window[index][1]), True
+            if not isinstance(outcomes[index], str):
+                break  # the others stay None: superseded
+    for index, (position, raw) in enumerate(window):
+        if identities[index] is None and not mapped_here[index]:
+            outcomes[index] = _map_one(source, raw)
+        yield position, outcomes[index]
+
+
+def _map_one(source: Source, raw) -> "ProjectRecord | str":
+    if isinstance(raw, streams.RecordError):
+        return raw.message
+    try:
+        record = source.map(raw)
+    except MappingError as error:
+        return f"field {error.field}: {error.message}"
+    record.fingerprint  # noqa: B018 - computed here, in the reader process when parallel
+    return record
 
 
 def _import_outcomes(
@@ -148,6 +204,9 @@ def _import_outcomes(
     try:
         for position, outcome in outcomes:
             run.progress(1)
+            if outcome is None:
+                run.summary.unchanged += 1  # an older record of a project read nearby
+                continue
             if isinstance(outcome, str):
                 try:
                     run.problem(position, outcome)
@@ -216,10 +275,10 @@ _CHUNK = 250
 _QUEUED_CHUNKS = 4
 
 
-def _mapped_in_a_reader_process(source: Source, path) -> Iterator[Outcome]:
+def _mapped_in_a_reader_process(source: Source, path, read_all: bool) -> Iterator[Outcome]:
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=_QUEUED_CHUNKS)
-    reader = context.Process(target=_reader, args=(source, path, queue), daemon=True)
+    reader = context.Process(target=_reader, args=(source, path, read_all, queue), daemon=True)
     reader.start()
     try:
         while True:
@@ -243,10 +302,10 @@ def _mapped_in_a_reader_process(source: Source, path) -> Iterator[Outcome]:
         reader.join()
 
 
-def _reader(source: Source, path, queue) -> None:
+def _reader(source: Source, path, read_all: bool, queue) -> None:
     chunk: list[Outcome] = []
     try:
-        for outcome in mapped(source, streams.read(path, source.shape)):
+        for outcome in mapped(source, streams.read(path, source.shape), read_all=read_all):
             chunk.append(outcome)
             if len(chunk) >= _CHUNK:
                 queue.put(("outcomes", chunk))

@@ -99,6 +99,23 @@ def map_project(raw: dict, today: datetime.date | None = None) -> ProjectRecord:
     )
 
 
+def identity(raw: dict) -> tuple | None:
+    """(the project, how new) of a raw record, read cheaply before mapping
+    it: the same key and order as ``upsert.project_key`` and ``is_older``
+    (fiscal year, then a parent award over its supplements, then the
+    application), so a grant's older years can be passed over unread.
+    None when the record does not say clearly (it is then mapped as usual)."""
+    try:
+        appl_id = _application_id(raw)
+        year = int(raw.get("fiscal_year") or 0)
+    except (MappingError, TypeError, ValueError):
+        return None
+    number = _text(raw.get("project_num"))
+    core = _text(raw.get("core_project_num")) or codes.core_project_number(number)
+    key = ("core", core, _text(raw.get("subproject_id"))) if core else ("application", appl_id)
+    return key, codes.award_recency(year, number, appl_id)
+
+
 def _application_id(raw: dict) -> int:
     value = raw.get("appl_id")
     if value in (None, ""):
@@ -259,7 +276,9 @@ def _people(raw: dict, organization: OrganizationRecord) -> tuple[PersonRecord, 
 
 def _person_name(person: dict) -> str:
     return _name_of(
-        person.get("full_name"), person.get("first_name"), person.get("middle_name"),
+        person.get("full_name"),
+        person.get("first_name"),
+        person.get("middle_name"),
         person.get("last_name"),
     )
 

@@ -99,11 +99,7 @@ def is_older(record: ProjectRecord, project) -> bool:
 
 
 def _reporter_rank(item) -> tuple:
-    return (
-        item.fiscal_year or 0,
-        not codes.is_supplement(item.nih_project_number),
-        item.nih_application_id or 0,
-    )
+    return codes.award_recency(item.fiscal_year, item.nih_project_number, item.nih_application_id)
 
 
 def save_batch(records: list[ProjectRecord], now: datetime.datetime | None = None) -> Counts:

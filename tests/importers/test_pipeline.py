@@ -9,7 +9,7 @@ import pytest
 from projects.importers import pipeline
 from projects.models import Project
 
-from .recorded import CTGOV_PAGE, REPORTER_FULL, REPORTER_MARFAN, reporter_records
+from .recorded import CTGOV_PAGE, REPORTER_FULL, REPORTER_MARFAN, reporter_record, reporter_records
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,8 @@ def test_a_reader_process_gives_the_same_result_as_one_process(parallel):
     summary = pipeline.import_files(
         pipeline.REPORTER, [REPORTER_FULL, REPORTER_MARFAN], parallel=parallel, batch_size=7
     )
-    assert (summary.created, summary.updated, summary.unchanged, summary.skipped) == (21, 2, 7, 0)
+    # A grant's older fiscal years next to its newest are passed over unread ("unchanged").
+    assert (summary.created, summary.updated, summary.unchanged, summary.skipped) == (21, 0, 9, 0)
     assert len(saved()) == 21
     assert ("R01HL132141", "", 2025) in saved()  # newest fiscal year, whatever the order
 
@@ -68,3 +69,36 @@ def test_only_a_bounded_number_of_problems_is_kept(tmp_path, monkeypatch):
     path.write_text("{broken\n" * 5)
     summary = pipeline.import_files(pipeline.REPORTER, [path])
     assert summary.skipped == 5 and len(summary.problems) == 2
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_grants_older_years_nearby_are_passed_over_unread(tmp_path, parallel):
+    newer, older = reporter_record("5K23HD104934-04"), reporter_record("5K23HD104934-03")
+    older["project_start_date"] = "garbled"  # an edited copy: the older year is broken
+    path = write_jsonl(tmp_path / "years.jsonl", [newer, older])
+    summary = pipeline.import_files(pipeline.REPORTER, [path], parallel=parallel)
+    assert (summary.created, summary.unchanged, summary.skipped) == (1, 1, 0)
+    assert Project.objects.get().fiscal_year == 2025
+
+
+def test_strict_reads_and_checks_every_record_even_older_years(tmp_path):
+    newer, older = reporter_record("5K23HD104934-04"), reporter_record("5K23HD104934-03")
+    older["project_start_date"] = "garbled"  # an edited copy: the older year is broken
+    path = write_jsonl(tmp_path / "years.jsonl", [newer, older])
+    with pytest.raises(pipeline.ImportStopped, match="record 2.*project_start_date"):
+        pipeline.import_files(pipeline.REPORTER, [path], strict=True)
+
+
+def test_when_the_newest_year_cannot_be_read_the_next_newest_is_imported(tmp_path):
+    newer, older = reporter_record("5K23HD104934-04"), reporter_record("5K23HD104934-03")
+    newer["project_end_date"] = "garbled"  # an edited copy: the newest year is broken
+    path = write_jsonl(tmp_path / "years.jsonl", [older, newer])
+    summary = pipeline.import_files(pipeline.REPORTER, [path])
+    assert (summary.created, summary.skipped) == (1, 1)
+    assert summary.problems[0].position.index == 2
+    assert Project.objects.get().fiscal_year == 2024

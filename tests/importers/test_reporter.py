@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from projects.choices import FundingMechanism, InvestigatorRole, ResearchStatus, StudyType
-from projects.importers import names, reporter
+from projects.importers import codes, names, reporter, upsert
 from projects.importers.records import MappingError
 
 from .recorded import REPORTER_ERBB2, REPORTER_FULL, reporter_record, reporter_records
@@ -220,3 +220,22 @@ def test_the_fingerprint_changes_with_the_facts_only():
     raw = reporter_record("5K23HD104934-04")
     raw["project_end_date"] = "2028-07-31T00:00:00"  # an edited copy
     assert reporter.map_project(raw, today=TODAY).fingerprint != one.fingerprint
+
+
+def test_the_cheap_identity_agrees_with_the_mapped_records_key_and_order():
+    records = reporter_records(REPORTER_FULL) + reporter_records(REPORTER_ERBB2)
+    for raw in records:
+        key, recency = reporter.identity(raw)
+        record = reporter.map_project(raw, today=TODAY)
+        assert key == upsert.project_key(record)
+        assert recency == codes.award_recency(
+            record.fiscal_year, record.nih_project_number, record.nih_application_id
+        )
+    supplement, parent = mapped("3R44DE031461-03S1"), mapped("5R44DE031461-03")
+    assert upsert.is_older(supplement, parent) and not upsert.is_older(parent, supplement)
+
+
+def test_a_record_that_does_not_say_which_grant_it_is_has_no_identity():
+    raw = reporter_record("5K23HD104934-04")
+    del raw["appl_id"], raw["project_detail_url"]  # an edited copy
+    assert reporter.identity(raw) is None
