@@ -14,7 +14,8 @@
    RePORTER (a few institutions hold many grants; most investigators hold
    one or two), activity codes follow the real mix (R01 most), centers
    have subprojects, about a third of grants appear in two to four fiscal
-   years (some newest-first), a few have supplements, and titles,
+   years (in any order, mostly far apart in the file: records are
+   shuffled 10,000 at a time), a few have supplements, and titles,
    abstracts and terms are the real ones, reshuffled.
 2. For each database, creates it fresh (a new SQLite file; with
    DATABASE_URL, drops and creates that PostgreSQL database, whose name
@@ -184,7 +185,9 @@ def generate(path: Path, count: int, seed: int = 20260811) -> None:
     appl_id = 20_000_000
     codes = list(ACTIVITY_MIX)
     code_weights = list(itertools.accumulate(ACTIVITY_MIX.values()))
+    shuffled = _Shuffler(rng)
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=3) as out:
+        shuffled.out = out
         serial = 100_000
         while written < count:
             code = rng.choices(codes, cum_weights=code_weights)[0]
@@ -220,11 +223,33 @@ def generate(path: Path, count: int, seed: int = 20260811) -> None:
                             org,
                             people,
                         )
-                        out.write(json.dumps(record))
-                        out.write("\n")
+                        shuffled.write(json.dumps(record))
                         written += 1
                         if written >= count:
+                            shuffled.flush()
                             return
+
+
+class _Shuffler:
+    """Records leave in a shuffled order, 10,000 at a time, as in a search
+    result sorted by relevance: a grant's fiscal years are mostly far apart
+    (different batches), so the import updates projects with newer years
+    and passes over older ones arriving later, as it does with real files."""
+
+    size = 10_000
+
+    def __init__(self, rng):
+        self.rng, self.lines, self.out = rng, [], None
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        self.rng.shuffle(self.lines)
+        self.out.write("".join(line + "\n" for line in self.lines))
+        self.lines = []
 
 
 def _fiscal_years(rng) -> list[int]:
