@@ -53,7 +53,7 @@ from ..models import (
     Site,
     unique_slugs,
 )
-from ..models.bulk import insert_rows
+from ..models.bulk import insert_rows, update_rows
 from . import codes, names
 from .records import OrganizationRecord, PersonRecord, ProjectRecord, SiteRecord
 
@@ -148,6 +148,24 @@ def _newest_per_project(records: list[ProjectRecord], counts: Counts) -> list[Pr
     return list(newest.values())
 
 
+#: What finding, ranking and flagging a saved project reads (not its long texts).
+_IDENTITY = (
+    "nct_id",
+    "nih_core_project_number",
+    "nih_subproject_id",
+    "nih_application_id",
+    "nih_project_number",
+    "fiscal_year",
+    "source_last_updated",
+    "source_hash",
+    "is_live",
+    "status",
+    "version",
+    "source_changes",
+    "source_changed_at",
+)
+
+
 def _existing_projects(records: list[ProjectRecord]):
     """A function finding a record's saved project, loaded and locked in one query."""
     nct_ids = [r.nct_id for r in records if r.nct_id]
@@ -161,7 +179,8 @@ def _existing_projects(records: list[ProjectRecord]):
     if applications:
         query |= Q(nih_application_id__in=applications)
     by_key, by_application = {}, {}
-    for project in Project.objects.select_for_update(of=("self",)).filter(query):
+    found = Project.objects.select_for_update(of=("self",)).filter(query).only(*_IDENTITY)
+    for project in found:
         by_key[project_key(project)] = project
         if project.nih_application_id:
             by_application[project.nih_application_id] = project
@@ -497,14 +516,16 @@ def _update(changed, shared: _Shared, now, counts: Counts) -> _Updates:
     result = _Updates({}, [])
     if not changed:
         return result
-    saved = _saved_relations([project.pk for _, _, project in changed])
-    rows, written = [], {"source_hash", "imported_at", "updated_at"}
+    pks = [project.pk for _, _, project in changed]
+    current = {
+        row.pop("id"): row for row in Project.objects.filter(pk__in=pks).values("id", *_COLUMNS)
+    }
+    saved = _saved_relations(pks)
+    rows = []
     for record, fingerprint, project in changed:
-        values = _values(record, shared)
+        values, stored = _values(record, shared), current[project.pk]
         changes = {
-            name: (getattr(project, name), value)
-            for name, value in values.items()
-            if getattr(project, name) != value
+            name: (stored[name], value) for name, value in values.items() if stored[name] != value
         }
         wanted = _relations_of(record, shared)
         moved = [
@@ -512,27 +533,31 @@ def _update(changed, shared: _Shared, now, counts: Counts) -> _Updates:
             for kind in SOURCE_RELATIONS
             if _comparable(kind, wanted[kind]) != saved[kind].get(project.pk, [])
         ]
-        before = {name: old for name, (old, _) in changes.items()}
-        for name, (_, value) in changes.items():
-            setattr(project, name, value)
-        project.source_hash, project.imported_at, project.updated_at = fingerprint, now, now
+        row = {"pk": project.pk, "source_hash": fingerprint, "imported_at": now, "updated_at": now}
         if changes or moved:
             project.version += 1
-            written |= {*changes, "version"}
+            row.update(
+                {name: value for name, (_, value) in changes.items()}, version=project.version
+            )
             counts.updated += 1
         else:
             counts.unchanged += 1  # a new fingerprint, the same facts (e.g. after a mapping fix)
-        rows.append(project)
+        rows.append(row)
         if moved:
             result.relations[project.pk] = {kind: wanted[kind] for kind in moved}
         flagged = [name for name in changes if name not in ROUTINE_SOURCE_FIELDS]
         if project.is_live and (flagged or moved):
             counts.flagged += 1
+            before = {name: old for name, (old, _) in changes.items()}
             result.flags.append(
                 _flag(record, project, before, changes, flagged, moved, saved, wanted)
             )
-    Project.objects.bulk_update(rows, sorted(written))
+    update_rows(Project, rows)
     return result
+
+
+#: The columns a record's values are compared with (``_values`` keys).
+_COLUMNS = (*VALUE_FIELDS, "sponsor_id")
 
 
 def _flag(record, project, before, changes, flagged, moved, saved, wanted):

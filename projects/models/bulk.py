@@ -35,7 +35,8 @@ def insert_rows(model, rows: list[dict]) -> None:
         return
     connection = connections[router.db_for_write(model)]
     fields = [
-        f for f in model._meta.concrete_fields
+        f
+        for f in model._meta.concrete_fields
         if not isinstance(f, models.AutoField) and not getattr(f, "generated", False)
     ]
     now = timezone.now()
@@ -86,3 +87,32 @@ def _converter(field, connection):
     if isinstance(field, _PLAIN):
         return None
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def update_rows(model, rows: list[dict]) -> None:
+    """Update rows by primary key: each row a dict of ``pk`` and the fields
+    (names or attnames) to set. Rows that set the same fields share one
+    prepared UPDATE (``executemany``); ``QuerySet.bulk_update`` would build
+    a CASE expression per field over every row instead."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(name for name in row if name != "pk")), []).append(row)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        for names, group in groups.items():
+            fields = [model._meta.get_field(name) for name in names]
+            converters = [_converter(field, connection) for field in fields]
+            assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+            params = [
+                [
+                    value if convert is None or value is None else convert(value)
+                    for value, convert in zip((row[n] for n in names), converters, strict=True)
+                ]
+                + [row["pk"]]
+                for row in group
+            ]
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s", params)
