@@ -235,7 +235,7 @@ def _filled_fields(project: Project, conditions) -> list[str]:
 
 def _filled(project: Project, name: str) -> bool:
     value = getattr(project, name if name != "sponsor" else "sponsor_id", None)
-    return value not in (None, "", [])
+    return value is not None and value != "" and value != []
 
 
 def _name(user) -> str:

@@ -455,15 +455,21 @@ def _conditions(names_by_record: list[tuple[str, ...]]) -> list[list[Condition]]
 def _values(record: ProjectRecord, shared: _Shared) -> dict:
     """The record's source facts as ``Project`` field values."""
     values = {}
-    for name in VALUE_FIELDS:
+    for name, limit in _VALUE_LIMITS:
         value = getattr(record, name)
-        if isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, str) and _max_length(Project, name):
-            value = _fit(Project, name, value)
+        if type(value) is tuple:
+            value = list(value)  # a JSON list
+        elif limit and value and len(value) > limit:
+            value = names.clip(value, limit)
         values[name] = value
     values["sponsor_id"] = shared.organization(record.sponsor)
     return values
+
+
+#: Each value field with its column's length (None: not a length-limited text).
+_VALUE_LIMITS = tuple(
+    (name, getattr(Project._meta.get_field(name), "max_length", None)) for name in VALUE_FIELDS
+)
 
 
 def _slug_text(record: ProjectRecord) -> str:
