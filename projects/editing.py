@@ -228,9 +228,12 @@ def _label(name: str) -> str:
 def _filled_fields(project: Project, conditions) -> list[str]:
     """What a new project's first revision wrote: every field with a value."""
     return [
-        name for name in (*EDITORIAL_FIELDS, *SOURCE_FIELDS)
+        name for name in _CONTENT_AND_SOURCE
         if (bool(conditions) if name == "conditions" else _filled(project, name))
     ]
+
+
+_CONTENT_AND_SOURCE = (*EDITORIAL_FIELDS, *SOURCE_FIELDS)
 
 
 def _filled(project: Project, name: str) -> bool:

@@ -319,19 +319,21 @@ def _sites(records) -> dict[str, int]:
     for site in records:
         wanted.setdefault(_site_key(site), site)
     found, located = {}, []
-    existing = Site.objects.filter(match_key__in=list(wanted)).only(
-        "pk", "match_key", "latitude", "longitude", "coordinates_source"
-    )
-    for row in existing:
-        found[row.match_key] = row.pk
-        record = wanted[row.match_key]
-        if not row.has_coordinates and record.latitude is not None:
+    existing = Site.objects.filter(match_key__in=list(wanted))
+    for pk, key, latitude in existing.values_list("pk", "match_key", "latitude"):
+        found[key] = pk
+        record = wanted[key]
+        if latitude is None and record.latitude is not None:
             # Only a blank is filled: a shared site is never renamed or moved by an import.
-            row.latitude, row.longitude = record.latitude, record.longitude
-            row.coordinates_source = CoordinatesSource.REGISTRY
-            located.append(row)
-    if located:
-        Site.objects.bulk_update(located, ["latitude", "longitude", "coordinates_source"])
+            located.append(
+                {
+                    "pk": pk,
+                    "latitude": record.latitude,
+                    "longitude": record.longitude,
+                    "coordinates_source": CoordinatesSource.REGISTRY,
+                }
+            )
+    update_rows(Site, located)
     missing = [(key, site) for key, site in wanted.items() if key not in found]
     if missing:
         insert_rows(
