@@ -19,13 +19,14 @@ Memory stays flat: one batch of records is held at a time, and at most
 ``parallel``, a second process reads and maps while this one saves.
 """
 
+import contextlib
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from queue import Empty
 
-from django.db import reset_queries
+from django.db import connection, reset_queries
 
 from . import ctgov, reporter, streams, upsert
 from .records import MappingError, ProjectRecord
@@ -201,6 +202,11 @@ def _import_outcomes(
 ) -> Summary:
     run = _Run(strict, progress or (lambda n: None), summary or Summary())
     batch: list[tuple[streams.Position, ProjectRecord]] = []
+    with _spaced_sqlite_checkpoints():
+        return _run_outcomes(run, outcomes, batch_size, batch)
+
+
+def _run_outcomes(run, outcomes, batch_size: int, batch: list) -> Summary:
     try:
         for position, outcome in outcomes:
             run.progress(1)
@@ -262,6 +268,27 @@ class _Run:
             self.summary.problems.append(problem)
         if self.strict:
             raise ImportStopped(problem, self.summary)
+
+
+@contextlib.contextmanager
+def _spaced_sqlite_checkpoints(pages: int = 16384):
+    """SQLite in WAL mode (``findatrial.databases``) copies its log back into
+    the database, with an fsync, every 1,000 pages by default: several times
+    per batch of an import, and the import waits on the disk each time.
+    While importing, this connection lets the log grow to ``pages`` (64 MB)
+    between checkpoints; the default comes back afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        default = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(default)}")
 
 
 # Reading and mapping in a second process --------------------------------------
