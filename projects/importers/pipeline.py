@@ -51,7 +51,7 @@ REPORTER = Source("NIH RePORTER", reporter.SHAPE, reporter.map_project, reporter
 CTGOV = Source("ClinicalTrials.gov", ctgov.SHAPE, ctgov.map_study)
 
 #: Raw records looked at together when passing over a project's older ones.
-WINDOW = 500
+WINDOW = 250
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def _spaced_sqlite_checkpoints(pages: int = 16384):
 # stays flat). The reader never touches the database connections it
 # inherited, and leaves with os._exit (multiprocessing's default for fork).
 
-_CHUNK = 250
+_CHUNK = 200
 _QUEUED_CHUNKS = 4
 
 
