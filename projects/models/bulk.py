@@ -91,9 +91,10 @@ def _converter(field, connection):
 
 def update_rows(model, rows: list[dict]) -> None:
     """Update rows by primary key: each row a dict of ``pk`` and the fields
-    (names or attnames) to set. Rows that set the same fields share one
-    prepared UPDATE (``executemany``); ``QuerySet.bulk_update`` would build
-    a CASE expression per field over every row instead."""
+    (names or attnames) to set. Rows that set the same fields are updated
+    together: one prepared UPDATE through ``executemany`` on SQLite, one
+    ``UPDATE ... FROM (VALUES ...)`` on PostgreSQL. (``bulk_update`` would
+    build a CASE expression per field over every row instead.)"""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -106,13 +107,32 @@ def update_rows(model, rows: list[dict]) -> None:
         for names, group in groups.items():
             fields = [model._meta.get_field(name) for name in names]
             converters = [_converter(field, connection) for field in fields]
-            assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
             params = [
-                [
+                [row["pk"]]
+                + [
                     value if convert is None or value is None else convert(value)
                     for value, convert in zip((row[n] for n in names), converters, strict=True)
                 ]
-                + [row["pk"]]
                 for row in group
             ]
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s", params)
+            if connection.vendor == "postgresql":
+                # One statement for the group: UPDATE ... FROM (VALUES ...), each
+                # value cast to its column's type (a NULL in VALUES has none).
+                columns = [model._meta.pk, *fields]
+                values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(group))
+                assignments = ", ".join(
+                    f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}"
+                    for f in fields
+                )
+                names_sql = ", ".join(quote(f.column) for f in columns)
+                cursor.execute(
+                    f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({names_sql}) "
+                    f"WHERE {table}.{key} = v.{key}::{model._meta.pk.db_type(connection)}",
+                    [value for row in params for value in row],
+                )
+            else:
+                assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments} WHERE {key} = %s",
+                    [row[1:] + row[:1] for row in params],
+                )
