@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo bench clean
+.PHONY: run test setup demo bench-import bench-pages clean
 
 # Settings default to production (DEBUG off, a real SECRET_KEY required);
 # the local commands run with development settings over plain HTTP.
@@ -35,8 +35,13 @@ run: demo
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Page benchmark on the database in DATABASE_URL (fill it with bench/generate.py).
-bench: setup
+# Import 100,000 generated RePORTER records into fresh databases (README, "Importers").
+bench-import: setup
+	$(BIN)/python bench/import_reporter.py $(BENCH_ARGS)
+
+# Page benchmark on the database in DATABASE_URL (fill it with bench/generate.py first:
+# README, "Scale and benchmarks").
+bench-pages: setup
 	$(BIN)/python bench/pages.py --runs 20 --wrk
 
 clean:

@@ -12,7 +12,9 @@ Every save (the admin form, a restore, the demo loader) goes through here:
 4. record the revision: who saved what, which is also who may not approve it.
 """
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
@@ -21,7 +23,8 @@ from django.utils import timezone
 from . import revisions, workflow
 from .choices import RevisionKind, Status
 from .fields import EDITORIAL_FIELDS, SOURCE_FIELDS
-from .models import Project, ProjectRevision
+from .models import Project, ProjectRevision, unique_slugs
+from .models.bulk import insert_rows
 
 
 class EditRefused(workflow.WorkflowConflict):
@@ -81,9 +84,56 @@ def create_project(project: Project, user, *, conditions=(), kind=RevisionKind.S
         project.save(update_fields=["search_conditions"])
         return revisions.create(
             project, user, revisions.snapshot(project, conditions),
-            changed_fields=[f for f in (*EDITORIAL_FIELDS, *SOURCE_FIELDS) if _filled(project, f)],
-            kind=kind,
+            changed_fields=_filled_fields(project, conditions), kind=kind,
         )
+
+
+def create_projects(
+    rows: list[dict], user, *, conditions: list | None = None,
+    kind: RevisionKind = RevisionKind.SAVED,
+) -> list[int]:
+    """``create_project`` for many new projects at once (an import's
+    batch), given as dicts of field values, each with its ``slug``
+    (``models.unique_slugs`` makes them): the same rows as one at a time
+    (a draft at version 1, its conditions, its first revision), inserted
+    with ``insert_rows`` in a few statements instead of several queries
+    per project. ``conditions`` holds each project's ``Condition`` rows.
+    Returns the new projects' primary keys, in order."""
+    conditions = conditions if conditions is not None else [[] for _ in rows]
+    with transaction.atomic():
+        for row, chosen in zip(rows, conditions, strict=True):
+            row.update(
+                version=1, last_edited_by_id=user.pk if user else None,
+                nct_id=row.get("nct_id") or None,
+                nih_core_project_number=row.get("nih_core_project_number") or None,
+                search_conditions=" ".join(sorted(c.name for c in chosen)),
+            )
+        insert_rows(Project, rows)
+        found = dict(
+            Project.objects.filter(slug__in=[row["slug"] for row in rows]).values_list("slug", "pk")
+        )
+        pks = [found[row["slug"]] for row in rows]
+        insert_rows(Project.conditions.through, [
+            {"project_id": pk, "condition_id": condition.pk}
+            for pk, chosen in zip(pks, conditions, strict=True) for condition in chosen
+        ])
+        revision_rows = []
+        for pk, row, chosen in zip(pks, rows, conditions, strict=True):
+            values = SimpleNamespace(**(_defaults() | row))  # as Project(**row) would read
+            revision_rows.append({
+                "project_id": pk, "number": 1, "version": 1, "kind": kind,
+                "created_by_id": user.pk if user else None,
+                "content": revisions.snapshot(values, chosen),
+                "changed_fields": _filled_fields(values, chosen),
+            })
+        insert_rows(ProjectRevision, revision_rows)
+        return pks
+
+
+@functools.cache
+def _defaults() -> dict:
+    """A new project's field values before anything is set (only read)."""
+    return {f.attname: f.get_default() for f in Project._meta.concrete_fields if not f.primary_key}
 
 
 def save_content(
@@ -175,11 +225,20 @@ def _label(name: str) -> str:
         return name
 
 
+def _filled_fields(project: Project, conditions) -> list[str]:
+    """What a new project's first revision wrote: every field with a value."""
+    return [
+        name for name in _CONTENT_AND_SOURCE
+        if (bool(conditions) if name == "conditions" else _filled(project, name))
+    ]
+
+
+_CONTENT_AND_SOURCE = (*EDITORIAL_FIELDS, *SOURCE_FIELDS)
+
+
 def _filled(project: Project, name: str) -> bool:
-    if name in ("conditions",):
-        return bool(project.pk and project.conditions.exists())
     value = getattr(project, name if name != "sponsor" else "sponsor_id", None)
-    return value not in (None, "", [])
+    return value is not None and value != "" and value != []
 
 
 def _name(user) -> str:

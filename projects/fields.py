@@ -61,6 +61,30 @@ SOURCE_FIELDS = (
 )
 SOURCE_RELATED_FIELDS = ("collaborators",)
 
+#: Source-owned rows of their own, which an import replaces to match the
+#: record, with the name a reviewer reads in "source changed" flags.
+SOURCE_RELATIONS = {
+    "sites": "Sites",
+    "investigators": "Researchers",
+    "contacts": "Contacts",
+    "grant_links": "NIH grants",
+    "collaborators": "Collaborators",
+}
+
+#: Source facts that change with every yearly award or registry update
+#: without changing what a page says (the award's number and amount, the
+#: year, NIH's term lists). An import records their changes in the trail
+#: but does not flag a live page for review because of them alone.
+ROUTINE_SOURCE_FIELDS = (
+    "nih_application_id",
+    "nih_project_number",
+    "fiscal_year",
+    "award_amount",
+    "source_keywords",
+    "spending_categories",
+    "source_last_updated",
+)
+
 #: Written only by projects.workflow (and the import's change flag).
 WORKFLOW_FIELDS = (
     "status",

@@ -10,6 +10,7 @@ raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -99,6 +100,27 @@ def official_records(project: Project) -> list[OfficialRecord]:
     return records
 
 
+def nih_grants(project: Project) -> list[OfficialRecord]:
+    """The NIH grants a study's registry record names (its funders): each
+    links to the funded project's page here when that page is live, else
+    to the grant on NIH RePORTER. Never labelled as a registry study ID."""
+    cores = [link.core_project_number for link in project.grant_links.all()]
+    if not cores:
+        return []
+    here = dict(
+        Project.objects.published().filter(nih_core_project_number__in=cores)
+        .values_list("nih_core_project_number", "slug")
+    )
+    return [
+        OfficialRecord(
+            "Find a Trial" if core in here else "NIH RePORTER", core, _("NIH grant"),
+            reverse("projects:detail", kwargs={"slug": here[core]}) if core in here
+            else f"https://reporter.nih.gov/quickSearch/{core}",
+        )
+        for core in dict.fromkeys(cores)
+    ]
+
+
 def status_badge(project: Project) -> StatusBadge:
     if project.is_lab_research:
         if project.research_status == ResearchStatus.COMPLETED:
@@ -117,7 +139,7 @@ def age_range(minimum_months: int | None, maximum_months: int | None) -> str:
     low = _age(minimum_months) if minimum_months else ""
     high = _age(maximum_months) if maximum_months else ""
     if low and high:
-        if low.split()[-1] == high.split()[-1]:  # same unit: "18 to 65 years"
+        if low.split()[-1].rstrip("s") == high.split()[-1].rstrip("s"):  # "1 to 5 years"
             return _("%(low)s to %(high)s") % {"low": low.rsplit(" ", 1)[0], "high": high}
         return _("%(low)s to %(high)s") % {"low": low, "high": high}
     if low:
@@ -270,5 +292,7 @@ def participation(project: Project) -> Participation | None:
         healthy_volunteers=healthy_volunteers_text(project),
         recruiting_sites=[ps for ps in sites if ps.is_recruiting],
         central_contacts=[c for c in contacts if c.site_id is None],
-        site_contacts=[c for c in contacts if c.site_id is not None],
+        # A site's contact is a way to take part only with a phone or an email
+        # (registries also list site investigators by name alone).
+        site_contacts=[c for c in contacts if c.site_id is not None and (c.phone or c.email)],
     )

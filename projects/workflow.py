@@ -38,6 +38,11 @@ REVIEW_PERMISSION = "projects.review_project"
 #: Fields that must be written before a draft can go to review.
 REQUIRED_FOR_REVIEW = ("lay_title", "lay_summary", "research_focus")
 
+#: Starts the plain-language title of an imported project: it is still the
+#: registry's title, there for the editor to rewrite. Nothing with it is
+#: submitted, so it never reaches the public.
+REWRITE_MARK = "[Rewrite] "
+
 #: Statuses in which an editor may change a project's content. A live page
 #: with nothing pending is "published": editing it starts a new draft.
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED})
@@ -160,6 +165,11 @@ def submit(
         ]
         if missing:
             raise WorkflowError(f"Write these before submitting: {', '.join(missing)}.")
+        if str(content.get("lay_title", "")).startswith(REWRITE_MARK.strip()):
+            raise WorkflowError(
+                "Rewrite the plain-language title before submitting: it is still the "
+                f"registry's title, marked “{REWRITE_MARK.strip()}”."
+            )
         if locked.is_live and not revisions.has_pending_draft(locked):
             raise WorkflowConflict("There are no changes to the live page to submit.")
         return _step(
@@ -325,6 +335,20 @@ def record(
         project=project, action=action, from_status=project.status,
         to_status=project.status, actor=user, comment=comment.strip(), **fields,
     )
+
+
+def flag_source_changes(
+    locked: Project, labels: list[str], comment: str, changes: dict
+) -> ReviewEvent:
+    """An import changed source facts of a live page: add ``labels`` (the
+    changed fields, as people read them) to its "source changed since the
+    last review" flag and record the step. The flag accumulates over
+    imports until a reviewer records a check or approves a new version.
+    The caller (``importers.upsert``) holds the row lock."""
+    locked.source_changes = list(dict.fromkeys([*locked.source_changes, *labels]))
+    locked.source_changed_at = timezone.now()
+    locked.save(update_fields=["source_changes", "source_changed_at"])
+    return record(locked, None, ReviewAction.SOURCE_CHANGED, comment, details={"changes": changes})
 
 
 # Internals -----------------------------------------------------------------

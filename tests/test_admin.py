@@ -305,3 +305,16 @@ def test_changelist_filters_by_status(client, editor, make_project, publish):
     client.force_login(editor)
     response = client.get(CHANGELIST_URL, {"status__exact": "draft"})
     assert [p.lay_title for p in response.context["cl"].result_list] == ["Draft page"]
+
+
+def test_reviewers_list_pages_whose_source_changed_and_see_which_fields(client, reviewer, make_project, publish):
+    flagged = publish(make_project(lay_title="Flagged page"))
+    publish(make_project(lay_title="Quiet page"))
+    locked = Project.objects.select_for_update().get(pk=flagged.pk)
+    workflow.flag_source_changes(locked, ["End date", "Sites"], "The registry record changed.", {})
+    client.force_login(reviewer)
+    response = client.get(CHANGELIST_URL, {"source_changed": "yes"})
+    assert [p.lay_title for p in response.context["cl"].result_list] == ["Flagged page"]
+    assert "End date, Sites" in response.content.decode()
+    response = client.get(CHANGELIST_URL, {"source_changed": "no"})
+    assert [p.lay_title for p in response.context["cl"].result_list] == ["Quiet page"]

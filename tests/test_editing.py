@@ -4,7 +4,8 @@ no change to a live page without review."""
 import pytest
 
 from projects import editing, revisions, workflow
-from projects.models import Project
+from projects.choices import RevisionKind
+from projects.models import Condition, Organization, Project, unique_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,36 @@ def test_restore_makes_an_old_version_the_new_draft(make_project, publish, edito
     assert project.review_events.first().action == "restored"
     workflow.submit(project, editor)
     assert [c.name for c in revisions.diff(project.live_revision.content, new.content)] == []
+
+
+def test_creating_many_projects_at_once_makes_the_same_rows_as_one_at_a_time(editor):
+    sponsor = Organization.objects.create(name="Example University")
+    condition = Condition.objects.create(name="Asthma")
+    one = Project(
+        study_type="nih_research", nih_application_id=1, official_title="One", lay_title="Same title",
+        funding_mechanism="research_grant", sponsor=sponsor,
+    )
+    editing.create_project(one, editor, conditions=[condition], kind=RevisionKind.IMPORTED)
+    slugs = unique_slugs(Project, ["Same title NIH 2", "Same title NIH 3"], 120)
+    many = [
+        {
+            "study_type": "nih_research", "nih_application_id": n, "official_title": "Many",
+            "lay_title": "Same title", "funding_mechanism": "research_grant",
+            "sponsor_id": sponsor.pk, "slug": slug,
+        }
+        for n, slug in zip((2, 3), slugs, strict=True)
+    ]
+    pks = editing.create_projects(
+        many, editor, conditions=[[condition], []], kind=RevisionKind.IMPORTED
+    )
+    first, second = Project.objects.filter(pk__in=pks).order_by("pk")
+    created = [first.revisions.get(), second.revisions.get()]
+    assert [p.slug for p in Project.objects.order_by("pk")] == [
+        "same-title-nih-1", "same-title-nih-2", "same-title-nih-3",
+    ]
+    assert (first.version, first.status, first.last_edited_by) == (1, "draft", editor)
+    assert list(first.conditions.all()) == [condition] and first.search_conditions == "Asthma"
+    assert [r.number for r in created] == [1, 1]
+    assert created[0].content == one.revisions.get().content
+    assert created[0].changed_fields == one.revisions.get().changed_fields
+    assert second.revisions.get().content["conditions"] == []

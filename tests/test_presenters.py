@@ -65,6 +65,7 @@ def test_investigators_are_ordered_by_role(make_project):
     (6, 780, "6 months to 65 years"),
     (None, None, "Any age"),
     (12, None, "1 year and older"),
+    (12, 60, "1 to 5 years"),
 ])
 def test_ages_read_in_plain_words(low, high, text):
     assert presenters.age_range(low, high) == text

@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from projects import workflow
-from projects import editing, revisions
+from projects import editing, revisions, workflow
 from projects.models import Project, ReviewEvent
 from projects.workflow import WorkflowError
 
@@ -84,6 +83,13 @@ def test_incomplete_draft_cannot_be_submitted(make_project, editor):
     project = make_project(lay_summary="  ", research_focus="")
     with pytest.raises(WorkflowError, match="summary, what this research studies"):
         workflow.submit(project, editor)
+    assert _status(project) == "draft"
+
+
+def test_a_title_still_marked_for_rewriting_cannot_be_submitted(make_project, editor):
+    project = make_project(lay_title=f"{workflow.REWRITE_MARK}The registry's own title")
+    with pytest.raises(WorkflowError, match="Rewrite the plain-language title"):
+        workflow.submit(project, editor, readability_override="Test text.")
     assert _status(project) == "draft"
 
 

@@ -148,9 +148,11 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
     def review_due_display(self, obj):
         return obj.review_due() if obj.is_live else None
 
-    @admin.display(description=_("source changed"), boolean=True)
+    @admin.display(description=_("source changed"), ordering="-source_changed_at")
     def source_changed_display(self, obj):
-        return obj.has_source_changes
+        """Which source fields changed since the last review, for reviewers
+        working down the "source record changed" filter."""
+        return ", ".join(obj.source_changes) if obj.has_source_changes else "—"
 
     @admin.display(description=_("collaborators"))
     def collaborator_names(self, obj):

@@ -11,7 +11,7 @@
 - ``search``: the narrow search index of listed projects (PostgreSQL)
 """
 
-from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug
+from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug, unique_slugs
 from .conditions import Condition
 from .facets import Facet, FacetKind, ProjectFacets
 from .glossary import GlossaryTerm
@@ -57,4 +57,5 @@ __all__ = [
     "Site",
     "add_months",
     "unique_slug",
+    "unique_slugs",
 ]

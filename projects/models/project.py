@@ -89,6 +89,7 @@ class ProjectQuerySet(models.QuerySet):
                 ),
             ),
             models.Prefetch("contacts", queryset=Contact.objects.select_related("site")),
+            "grant_links",
         )
 
 

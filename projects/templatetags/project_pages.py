@@ -9,8 +9,8 @@ from .. import presenters
 register = template.Library()
 
 for _name in (
-    "quick_facts", "official_records", "participation", "researchers", "project_sites",
-    "status_badge", "location_summary",
+    "quick_facts", "official_records", "nih_grants", "participation", "researchers",
+    "project_sites", "status_badge", "location_summary",
 ):
     register.simple_tag(getattr(presenters, _name), name=_name)
 
