@@ -6,8 +6,9 @@ editors type sites by hand. A site saved without coordinates gets its ZIP
 code's centroid, else its city's centre (``geo.centroids.centroid_for``,
 offline), with ``coordinates_source`` saying which, so a precise registry
 point is never overwritten by an estimate. ``projects.signals`` runs
-``fill_coordinates`` after each save of such a site; ``manage.py
-geocode_sites`` fills the ones already stored.
+``fill_coordinates`` after each save of such a site; ``geocode_sites``
+fills the ones already stored, at the end of every import (which writes
+sites in bulk, without signals) and from ``manage.py geocode_sites``.
 """
 
 from geo.centroids import centroid_for

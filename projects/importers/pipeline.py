@@ -17,6 +17,13 @@ Stream, map, save (STYLE.md 12), with the error policy in one place:
 Memory stays flat: one batch of records is held at a time, and at most
 ``MAX_REPORTED_PROBLEMS`` problems are kept (all are counted). With
 ``parallel``, a second process reads and maps while this one saves.
+
+New sites without registry coordinates (every RePORTER organization) are
+placed at their ZIP's or city's centre once the records are saved, even
+when the import stops early (``geocoding.geocode_sites``): the centroid
+index costs about 76 MB per process, and loading it after the reader
+process has ended keeps an import's peak memory below what loading it
+during the import would.
 """
 
 import contextlib
@@ -28,6 +35,7 @@ from queue import Empty
 
 from django.db import connection, reset_queries
 
+from .. import cache, geocoding
 from . import ctgov, reporter, streams, upsert
 from .records import MappingError, ProjectRecord
 
@@ -106,13 +114,14 @@ def import_files(source: Source, paths: Iterable, *, parallel: bool = False, **o
     errors are the same as without it.
     """
     summary = options.pop("summary", None) or Summary()
-    for path in paths:
-        read_all = options.get("strict", False)
-        if parallel:
-            outcomes = _mapped_in_a_reader_process(source, path, read_all)
-        else:
-            outcomes = mapped(source, streams.read(path, source.shape), read_all=read_all)
-        _import_outcomes(source, outcomes, summary=summary, **options)
+    with _placing_new_sites(summary):
+        for path in paths:
+            read_all = options.get("strict", False)
+            if parallel:
+                outcomes = _mapped_in_a_reader_process(source, path, read_all)
+            else:
+                outcomes = mapped(source, streams.read(path, source.shape), read_all=read_all)
+            _import_outcomes(source, outcomes, summary=summary, **options)
     return summary
 
 
@@ -121,7 +130,27 @@ def import_items(source: Source, items: Iterable[streams.Item], **options) -> Su
     ``batch_size``, ``progress`` (called with 1 per record) and ``summary``
     (to add to) as options."""
     read_all = options.get("strict", False)
-    return _import_outcomes(source, mapped(source, items, read_all=read_all), **options)
+    summary = options.pop("summary", None) or Summary()
+    with _placing_new_sites(summary):
+        outcomes = mapped(source, items, read_all=read_all)
+        return _import_outcomes(source, outcomes, summary=summary, **options)
+
+
+@contextlib.contextmanager
+def _placing_new_sites(summary: Summary):
+    """After the records are saved (or the import stopped), give the sites
+    still without coordinates their ZIP's or city's centre."""
+    try:
+        yield
+    finally:
+        if summary.created or summary.updated:
+            placed, _unplaced = geocoding.geocode_sites()
+            if placed:
+                logger.info(
+                    "%s placed at the centre of its ZIP code or city",
+                    "1 site" if placed == 1 else f"{placed:,} sites",
+                )
+                cache.invalidate()  # a live page's new site is now found near its place
 
 
 #: A record mapped, the reason it cannot be imported, or None: an older

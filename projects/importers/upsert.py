@@ -30,8 +30,8 @@
    send no signals (``projects.signals``): the listing's counts of the
    changed projects (``facets.refresh``; new drafts count for nothing) and,
    when a live page changed, the cached public pages (``cache.invalidate``).
-   New sites without registry coordinates get their ZIP's or city's centre
-   (``geocoding.fill_coordinates``), as a site saved by hand does.
+   (New sites without registry coordinates are placed by the pipeline once
+   the import's records are saved.)
 """
 
 import datetime
@@ -47,7 +47,6 @@ from django.utils.text import capfirst, slugify
 from .. import cache, editing, facets, workflow
 from ..choices import CoordinatesSource, RevisionKind
 from ..fields import ROUTINE_SOURCE_FIELDS, SOURCE_FIELDS, SOURCE_RELATIONS
-from ..geocoding import fill_coordinates
 from ..models import (
     Condition,
     Contact,
@@ -359,26 +358,17 @@ def _sites(records) -> dict[str, int]:
 
 
 def _new_site(key: str, site: SiteRecord) -> dict:
-    """A new site's row: the registry's point, else its ZIP's or city's centre."""
-    row = Site(
-        institution=_fit(Site, "institution", site.institution),
-        city=_fit(Site, "city", site.city),
-        state=_fit(Site, "state", site.state),
-        zip_code=_fit(Site, "zip_code", site.zip_code),
-        country=_fit(Site, "country", site.country),
-        latitude=site.latitude,
-        longitude=site.longitude,
-        match_key=key,
-        coordinates_source=CoordinatesSource.REGISTRY if site.latitude is not None else "",
-    )
-    fill_coordinates(row)
-    return {name: getattr(row, name) for name in _SITE_COLUMNS}
-
-
-_SITE_COLUMNS = (
-    "institution", "city", "state", "zip_code", "country",
-    "latitude", "longitude", "match_key", "coordinates_source",
-)
+    return {
+        "institution": _fit(Site, "institution", site.institution),
+        "city": _fit(Site, "city", site.city),
+        "state": _fit(Site, "state", site.state),
+        "zip_code": _fit(Site, "zip_code", site.zip_code),
+        "country": _fit(Site, "country", site.country),
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "match_key": key,
+        "coordinates_source": CoordinatesSource.REGISTRY if site.latitude is not None else "",
+    }
 
 
 def _person_identity(person: PersonRecord, organization_id: int | None) -> tuple:

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from projects import editing, facets, revisions
 from projects.importers import pipeline
-from projects.models import Project
+from projects.models import FacetKind, Project, Site
 
 from .recorded import CTGOV_PAGE, REPORTER_FULL, REPORTER_MARFAN, reporter_record, reporter_records
 
@@ -102,3 +103,53 @@ def test_when_the_newest_year_cannot_be_read_the_next_newest_is_imported(tmp_pat
     assert (summary.created, summary.skipped) == (1, 1)
     assert summary.problems[0].position.index == 2
     assert Project.objects.get().fiscal_year == 2024
+
+
+# Sites placed on the map -------------------------------------------------------------------
+
+
+def _one_grant(tmp_path, project_num="5R21AI175731-02"):
+    path = tmp_path / "grant.json"
+    path.write_text(json.dumps([reporter_record(project_num)]))
+    return path
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_grants_new_site_is_placed_at_its_zip_code_after_the_import(tmp_path, parallel):
+    pipeline.import_files(pipeline.REPORTER, [_one_grant(tmp_path)], parallel=parallel)
+    site = Site.objects.get()
+    assert (site.city, site.zip_code, site.coordinates_source) == ("Little Rock", "72205-7101", "zip")
+    assert site.latitude == pytest.approx(34.75, abs=0.2)
+    assert site.longitude == pytest.approx(-92.3, abs=0.2)
+
+
+def test_sites_are_placed_even_when_a_strict_import_stops(tmp_path):
+    records = reporter_records(REPORTER_FULL)[:2]
+    records[1]["fiscal_year"] = "soon"  # an edited copy: record 2 is bad
+    path = tmp_path / "projects.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    with pytest.raises(pipeline.ImportStopped):
+        pipeline.import_files(pipeline.REPORTER, [path], strict=True)
+    assert Site.objects.count() == 1
+    assert not Site.objects.filter(latitude__isnull=True).exists()
+
+
+def test_an_approved_import_is_listed_counted_and_found_near_its_site(
+    tmp_path, client, editor, publish
+):
+    pipeline.import_files(pipeline.REPORTER, [_one_grant(tmp_path)])
+    near = {"near": "72205", "radius": "25"}
+    assert client.get("/projects/", near).context["page"].count == 0  # a draft
+    project = Project.objects.get()
+    content = revisions.draft_content(project) | {
+        "lay_title": "Training the immune system against a fungus",
+        "lay_summary": "Scientists study how the body fights a common fungus.",
+        "research_focus": "How immune cells learn to spot the fungus.",
+    }
+    editing.save_content(project, editor, content=content, base_version=project.version)
+    publish(project)
+    response = client.get("/projects/", near)
+    assert [p.lay_title for p in response.context["object_list"]] == [
+        "Training the immune system against a fungus"
+    ]
+    assert facets.menu().count(FacetKind.STATE, "Arkansas") == 1

@@ -503,30 +503,10 @@ def test_a_batch_costs_a_bounded_number_of_queries(django_assert_max_num_queries
 # What the public pages read -------------------------------------------------------------
 
 
-def test_a_grants_new_site_is_placed_at_its_zip_code_so_near_searches_find_it():
-    save(reporter_record("5R21AI175731-02"))
-    site = Project.objects.get().project_sites.get().site
-    assert (site.city, site.zip_code) == ("Little Rock", "72205-7101")
-    assert site.coordinates_source == "zip"
-    assert site.latitude == pytest.approx(34.75, abs=0.2)
-    assert site.longitude == pytest.approx(-92.3, abs=0.2)
-
-
 def test_a_registry_point_is_kept_as_the_registry_gave_it():
     save(study("NCT05147467"))
     sources = set(Site.objects.values_list("coordinates_source", flat=True))
     assert sources == {"registry"}
-
-
-def test_an_approved_import_is_listed_counted_and_found_near_its_site(client, editor, publish):
-    save(reporter_record("5R21AI175731-02"))
-    assert client.get("/projects/", {"near": "72205", "radius": "25"}).context["page"].count == 0
-    publish(write_plain_text(Project.objects.get(), editor))
-    response = client.get("/projects/", {"near": "72205", "radius": "25"})
-    assert [p.lay_title for p in response.context["object_list"]] == [
-        "A plain title an editor wrote"
-    ]
-    assert facets.menu().count(FacetKind.STATE, "Arkansas") == 1
 
 
 def test_a_source_change_of_a_live_page_moves_its_counts_and_its_cached_pages(
