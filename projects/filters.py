@@ -300,7 +300,7 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_nothing",
         choices=SORTS,
         label=_("Sort by"),
-        empty_label=_("Recruiting first (near a place: nearest first)"),
+        empty_label=_("Recruiting first"),
         widget=StaticSelect,
     )
 
@@ -315,6 +315,12 @@ class ProjectFilter(django_filters.FilterSet):
         self._search_text: search.SearchText | None = None
         #: Sites within the radius of the place asked for: {site ID: NearSite}.
         self.near_sites: dict[int, NearSite] | None = None
+        if (data or {}).get("near", "").strip():
+            # Near a place the default order is nearest first: say so, and offer it once.
+            self.filters["sort"].extra.update(
+                empty_label=_("Nearest first"),
+                choices=[(key, label) for key, label in SORTS if key != "nearest"],
+            )
         self.filters["country"].extra["choices"] = [
             (c.key, f"{c.label} ({c.count:,})") for c in self.menu.choices(FacetKind.COUNTRY)
         ]

@@ -139,7 +139,13 @@ def test_relevance_without_a_search_falls_back_to_the_default(studies):
 def test_title_a_to_z_is_offered_once():
     labels = [str(label) for _key, label in ProjectFilter().form.fields["sort"].choices]
     assert labels.count("Title (A to Z)") == 1
-    assert labels[0] == "Recruiting first (near a place: nearest first)"
+    assert labels[0] == "Recruiting first"
+
+
+def test_near_a_place_the_default_order_says_nearest_first_and_offers_it_once():
+    form = ProjectFilter(QueryDict("near=02114&radius=25")).form
+    labels = [str(label) for _key, label in form.fields["sort"].choices]
+    assert labels[0] == "Nearest first" and labels.count("Nearest first") == 1
 
 
 @pytest.mark.parametrize(
