@@ -12,6 +12,8 @@ Pure functions: no database.
 
 import re
 
+from geo.centroids import STATE_NAMES
+
 from ..choices import FundingMechanism
 
 #: Small Business Innovation Research / Technology Transfer grants.
@@ -90,24 +92,6 @@ def award_recency(
 
 # Places ------------------------------------------------------------------------
 
-# fmt: off
-US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
-    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
-    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
-    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
-    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
-    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico",
-    "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
-    "MP": "Northern Mariana Islands",
-}
-# fmt: on
 
 UNITED_STATES = "United States"
 
@@ -116,8 +100,8 @@ def state_name(state: str | None, country: str = UNITED_STATES) -> str:
     """ "MA" -> "Massachusetts" in the United States (RePORTER writes codes,
     ClinicalTrials.gov names, and sites are matched on the name)."""
     state = (state or "").strip()
-    if country == UNITED_STATES and state.upper() in US_STATES:
-        return US_STATES[state.upper()]
+    if country == UNITED_STATES and state.upper() in STATE_NAMES:
+        return STATE_NAMES[state.upper()]
     return state
 
 
