@@ -147,8 +147,9 @@ def _placing_new_sites(summary: Summary):
             placed, _unplaced = geocoding.geocode_sites()
             if placed:
                 logger.info(
-                    "%s placed at the centre of its ZIP code or city",
-                    "1 site" if placed == 1 else f"{placed:,} sites",
+                    "1 new site placed at the centre of its ZIP code or city"
+                    if placed == 1
+                    else f"{placed:,} new sites placed at the centres of their ZIP codes or cities"
                 )
                 cache.invalidate()  # a live page's new site is now found near its place
 
