@@ -152,10 +152,13 @@ def save_content(
         previous = newest.content if newest else revisions.snapshot(locked)
         changed = [name for name in EDITORIAL_FIELDS if previous.get(name) != content.get(name)]
         changed += [name for name, value in source_values.items() if getattr(locked, name) != value]
-        if locked.is_live and any(name in SOURCE_FIELDS for name in changed):
+        if not locked.source_facts_are_typed and any(name in SOURCE_FIELDS for name in changed):
             raise NotEditable(
                 "Facts from the source record cannot be changed on a live page; they "
                 "change with the next import, or a reviewer withdraws the page first."
+                if locked.is_live
+                else "Facts from the source record of an imported page change only with "
+                "the next import of that record; correct them at the registry."
             )
         if not changed and kind == RevisionKind.SAVED:
             return None

@@ -3,8 +3,8 @@
 - Editorial fields are written by editors. Revisions snapshot them, a live
   page's edits to them wait for approval, and imports never touch them.
 - Source fields come from the registry record. Imports write them (and
-  flag a live page when they change); editors may correct them while the
-  page is not live.
+  flag a live page when they change); editors type them only on a page
+  made by hand that is not live (``Project.source_facts_are_typed``).
 - Workflow fields change only through ``projects.workflow``; no form save
   ever writes them (a stale form would otherwise undo a transition).
 """

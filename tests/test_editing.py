@@ -2,6 +2,7 @@
 no change to a live page without review."""
 
 import pytest
+from django.utils import timezone
 
 from projects import editing, revisions, workflow
 from projects.choices import RevisionKind
@@ -73,6 +74,21 @@ def test_source_facts_of_a_live_page_are_not_changed_by_a_save(make_project, pub
         editing.save_content(project, editor, content=_content(project), source_values={"official_title": "Changed"})
     project.refresh_from_db()
     assert project.official_title == "Original"
+
+
+def test_source_facts_of_an_imported_draft_change_only_with_its_registry_record(
+    make_project, editor
+):
+    project = make_project(official_title="As registered")
+    Project.objects.filter(pk=project.pk).update(imported_at=timezone.now())
+    project.refresh_from_db()
+    with pytest.raises(editing.NotEditable, match="next import of that record"):
+        editing.save_content(
+            project, editor, content=_content(project), source_values={"official_title": "Typed"}
+        )
+    editing.save_content(project, editor, content=_content(project, lay_summary="Editors' words."))
+    project.refresh_from_db()
+    assert (project.official_title, project.lay_summary) == ("As registered", "Editors' words.")
 
 
 def test_restore_makes_an_old_version_the_new_draft(make_project, publish, editor, reviewer):

@@ -29,15 +29,14 @@ from .forms import ProjectAdminForm
 from .hardening import HardenedAdminMixin, HardenedFormfieldsMixin
 
 
-class LockedWhenLiveInline(HardenedFormfieldsMixin, admin.TabularInline):
-    """Source relations of a project: editable while the page is not live,
-    read-only on a live page (they change with an import, or after a
-    reviewer withdraws the page)."""
+class SourceRowsInline(HardenedFormfieldsMixin, admin.TabularInline):
+    """Source relations of a project: typed by editors only where its
+    source facts are (``Project.source_facts_are_typed``), else read-only."""
 
     extra = 0
 
     def _editable(self, request, obj) -> bool:
-        return obj is None or (not obj.is_live and workflow.can_edit_content(obj))
+        return obj is None or (obj.source_facts_are_typed and workflow.can_edit_content(obj))
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj) and super().has_add_permission(request, obj)
@@ -49,25 +48,25 @@ class LockedWhenLiveInline(HardenedFormfieldsMixin, admin.TabularInline):
         return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
-class ProjectInvestigatorInline(LockedWhenLiveInline):
+class ProjectInvestigatorInline(SourceRowsInline):
     model = ProjectInvestigator
     autocomplete_fields = ["investigator"]
 
 
-class ProjectSiteInline(LockedWhenLiveInline):
+class ProjectSiteInline(SourceRowsInline):
     model = ProjectSite
     autocomplete_fields = ["site"]
     fields = ["site", "recruitment_status", "order"]
 
 
-class ContactInline(LockedWhenLiveInline):
+class ContactInline(SourceRowsInline):
     model = Contact
     autocomplete_fields = ["site"]
     fields = ["name", "role", "phone", "email", "site", "order"]
     verbose_name_plural = _("Contacts (how to take part)")
 
 
-class GrantLinkInline(LockedWhenLiveInline):
+class GrantLinkInline(SourceRowsInline):
     model = GrantLink
     fields = ["core_project_number", "as_registered"]
     verbose_name_plural = _("NIH grants named in the registry record")
@@ -188,9 +187,9 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
-        if obj is not None and obj.is_live:
-            fields += [*SOURCE_FIELDS, "slug"]
-        return fields
+        if obj is not None and not obj.source_facts_are_typed:
+            fields += [*SOURCE_FIELDS, "slug" if obj.is_live else None]
+        return [name for name in fields if name]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -216,8 +215,8 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         # Conditions were saved by projects.editing (onto the row, or into the
-        # draft of a live page); a live page's source relations are locked.
-        if change and form.instance.is_live:
+        # draft of a live page); live and imported pages' source rows are locked.
+        if change and not form.instance.source_facts_are_typed:
             for formset in formsets:
                 formset.save(commit=False)  # writes nothing; the change message reads the lists
             return

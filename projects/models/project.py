@@ -489,6 +489,15 @@ class Project(models.Model):
         return self.study_type == StudyType.NIH_RESEARCH
 
     @property
+    def source_facts_are_typed(self) -> bool:
+        """Whether editors may type this page's source facts (and its sites,
+        people, contacts and grants): only on a page made by hand that is not
+        live. An imported page's facts are its registry record's, kept in
+        step by every import, which would overwrite a hand correction; a
+        live page's change with an import, or after a reviewer withdraws it."""
+        return self.imported_at is None and not self.is_live
+
+    @property
     def is_published(self) -> bool:
         """Live on the public site (it may also have a newer draft)."""
         return self.is_live

@@ -13,9 +13,10 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from projects import editing, revisions
-from projects.models import Project
+from projects.models import Project, ProjectSite
 
 from .recorded import (
     CTGOV_APG2575,
@@ -264,3 +265,16 @@ def test_site_contacts_without_a_phone_or_email_are_not_offered_as_a_way_to_take
     assert "lijianyonglm@medmail.com.cn" in html  # the one site contact with an email
     assert "Yang Liang" not in html  # listed by name only, at a site not yet recruiting
     assert "Phase 2" in html and "11 sites in China" in html
+
+
+def test_an_imported_drafts_source_facts_and_rows_are_read_only_in_the_admin(client, editor):
+    run("import_ctgov", CTGOV_COPLANT)
+    project = Project.objects.get()
+    assert project.project_sites.exists()
+    client.force_login(editor)
+    page = client.get(reverse("admin:projects_project_change", args=[project.pk]))
+    form = page.context["adminform"].form
+    assert "lay_summary" in form.fields  # the editor's text
+    assert "official_title" not in form.fields and "nct_id" not in form.fields
+    sites = next(f for f in page.context["inline_admin_formsets"] if f.opts.model is ProjectSite)
+    assert not sites.has_add_permission and not sites.has_change_permission
