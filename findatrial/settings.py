@@ -132,7 +132,8 @@ DATABASE_ROUTERS = ["findatrial.routers.PrimaryReplicaRouter"]
 if env_str("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing its Redis client (findatrial/cache_backends.py).
+            "BACKEND": "findatrial.cache_backends.RedisCache",
             "LOCATION": env_str("REDIS_URL"),
             # A Redis that stopped answering must not hold requests for long.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
