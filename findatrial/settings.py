@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "findatrial.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the page cache, with the headers the middleware below
+    # added when the page was made: a hit runs none of them (projects/cache.py).
+    "projects.middleware.PublicPageCacheMiddleware",
     "findatrial.faults.DatabaseUnavailableMiddleware",
     "findatrial.routers.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
