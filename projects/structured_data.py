@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from .choices import REGISTRY_STUDY_TYPES, CoordinatesSource, ResearchStatus, StudyType
 from .models import Project
-from .presenters import project_sites, researchers
+from .presenters import nih_grants, project_sites, researchers
 
 SCHEMA_ORG = "https://schema.org"
 NIH = "National Institutes of Health"
@@ -72,8 +72,8 @@ def for_project(project: Project, url: str, site_url: str) -> dict:
 
     ``url`` is the page's absolute address; ``site_url`` the site's root
     (absolute, with the trailing slash), for links to the browse pages.
-    Reads only what ``ProjectQuerySet.for_public_pages`` loads, plus the
-    grant links of a study.
+    Reads only what ``ProjectQuerySet.for_public_pages`` and
+    ``prefetch_page_records`` load.
     """
     links = _Links(site_url.rstrip("/"), enabled=not project.is_archived)
     if project.study_type in REGISTRY_STUDY_TYPES:
@@ -120,10 +120,10 @@ def _study(project: Project, links: _Links) -> dict:
         "funding": [
             {
                 "@type": "Grant",
-                "identifier": grant.core_project_number,
+                "identifier": grant.identifier,
                 "funder": {"@type": "GovernmentOrganization", "name": NIH},
             }
-            for grant in project.grant_links.all()
+            for grant in nih_grants(project)
         ],
     }
 

@@ -26,6 +26,7 @@ from .project import (
     ProjectQuerySet,
     ProjectSite,
     add_months,
+    prefetch_page_records,
 )
 from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
@@ -56,6 +57,7 @@ __all__ = [
     "ReviewReminder",
     "Site",
     "add_months",
+    "prefetch_page_records",
     "unique_slug",
     "unique_slugs",
 ]
