@@ -8,6 +8,7 @@ raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -74,6 +75,22 @@ def choice_label(choices, code: str) -> str:
         return str(choices(code).label)
     except ValueError:
         return code
+
+
+def display(obj, field_name: str) -> str:
+    """What ``obj.get_<field_name>_display()`` says, translating only that
+    label: Django's hashes, so translates, every label of the field's choices
+    on each call (thirty statuses for each of a trial's sites)."""
+    field = obj._meta.get_field(field_name)
+    code = getattr(obj, field.attname)
+    return str(_labels(field).get(code, code))
+
+
+@functools.cache
+def _labels(field) -> dict:
+    """Code -> lazy label of a field with choices (labels stay lazy: each is
+    translated in the language of the request that shows it)."""
+    return dict(field.flatchoices)
 
 
 def card_meta(project: Project) -> list[str]:

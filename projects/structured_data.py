@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from .choices import REGISTRY_STUDY_TYPES, CoordinatesSource, ResearchStatus, StudyType
 from .models import Project
-from .presenters import nih_grants, project_sites, researchers
+from .presenters import display, nih_grants, project_sites, researchers
 
 SCHEMA_ORG = "https://schema.org"
 NIH = "National Institutes of Health"
@@ -104,7 +104,7 @@ class _Links:
 
 def _study(project: Project, links: _Links) -> dict:
     status = STUDY_STATUSES.get(project.research_status)
-    status = f"{SCHEMA_ORG}/{status}" if status else str(project.get_research_status_display())
+    status = f"{SCHEMA_ORG}/{status}" if status else display(project, "research_status")
     return {
         "@type": STUDY_TYPES[project.study_type],
         "identifier": [_property("NCT ID", project.nct_id, project.clinicaltrials_url)],
