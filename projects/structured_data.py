@@ -33,7 +33,7 @@ import json
 from django.utils import timezone
 
 from .choices import REGISTRY_STUDY_TYPES, CoordinatesSource, ResearchStatus, StudyType
-from .models import Project
+from .models import Project, page_conditions
 from .presenters import display, nih_grants, project_sites, researchers
 
 SCHEMA_ORG = "https://schema.org"
@@ -115,7 +115,7 @@ def _study(project: Project, links: _Links) -> dict:
         "sameAs": project.clinicaltrials_url,
         "sponsor": _organization(project.sponsor, links),
         "status": status,
-        "healthCondition": [_condition(c, links) for c in project.conditions.all()],
+        "healthCondition": [_condition(c, links) for c in page_conditions(project)],
         "studyLocation": [_place("AdministrativeArea", ps.site) for ps in project_sites(project)],
         "funding": [
             {
@@ -155,7 +155,7 @@ def _research(project: Project, links: _Links) -> dict:
         "dissolutionDate": _date(project.end_date),
         "location": [_place("Place", ps.site) for ps in project_sites(project)],
         "member": [_person(role.investigator, links) for role in researchers(project)],
-        "knowsAbout": [_condition(c, links) for c in project.conditions.all()],
+        "knowsAbout": [_condition(c, links) for c in page_conditions(project)],
     }
 
 

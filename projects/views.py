@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from . import listing
 from .cache import cache_public_page
 from .filters import ProjectFilter
-from .models import Project, prefetch_page_records
+from .models import Project, page_conditions, prefetch_page_records
 
 
 class ProjectListView(TemplateView):
@@ -126,7 +126,7 @@ class ProjectDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["conditions"] = list(self.object.conditions.all())
+        context["conditions"] = page_conditions(self.object)
         return context
 
 

@@ -26,6 +26,7 @@ from .project import (
     ProjectQuerySet,
     ProjectSite,
     add_months,
+    page_conditions,
     prefetch_page_records,
 )
 from .review import ReviewEvent, ReviewReminder
@@ -57,6 +58,7 @@ __all__ = [
     "ReviewReminder",
     "Site",
     "add_months",
+    "page_conditions",
     "prefetch_page_records",
     "unique_slug",
     "unique_slugs",

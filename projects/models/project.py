@@ -78,11 +78,11 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def for_public_pages(self):
-        """A project's public page, in few queries: the row with its sponsor and
-        the NIH grants it names with their live pages here (``grant_pages``,
-        read in the same query); ``prefetch_page_records`` then loads the lists
-        the page shows."""
-        return self.select_related("sponsor").with_grant_pages()
+        """A project's public page, in few queries: the row with its sponsor, its
+        conditions (``condition_list``) and the NIH grants it names with their
+        live pages here (``grant_pages``), read in the same query;
+        ``prefetch_page_records`` then loads the other lists the page shows."""
+        return self.select_related("sponsor").with_grant_pages().with_condition_list()
 
     def with_grant_pages(self):
         """Each project's ``grant_pages``: the NIH grants its registry record
@@ -105,6 +105,24 @@ class ProjectQuerySet(models.QuerySet):
             .values("pages")
         )
         return self.annotate(grant_pages=Subquery(grants, output_field=models.JSONField()))
+
+
+    def with_condition_list(self):
+        """Each project's ``condition_list``: the id, name and slug of each of
+        its conditions as a JSON list (None without conditions), read with the
+        row instead of one more query; ``page_conditions`` reads it."""
+        rows = (
+            Project.conditions.through.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(
+                items=_JSONArrayAgg(
+                    JSONObject(id="condition_id", name="condition__name", slug="condition__slug")
+                )
+            )
+            .values("items")
+        )
+        return self.annotate(condition_list=Subquery(rows, output_field=models.JSONField()))
 
 
 class _JSONArrayAgg(models.Aggregate):
@@ -660,14 +678,13 @@ class GrantLink(models.Model):
 
 def prefetch_page_records(projects: Iterable[Project]) -> None:
     """Load the lists the public page of each of ``projects`` shows, one query
-    per list: conditions, sites and people for every page, and contacts for a
-    study only ("Can I take part?"; lab research enrols no one and has none).
-    The projects come from ``for_public_pages()``, which read their sponsor
-    and grants with the row."""
+    per list: sites and people for every page, and contacts for a study only
+    ("Can I take part?"; lab research enrols no one and has none). The
+    projects come from ``for_public_pages()``, which read their sponsor,
+    conditions and grants with the row."""
     projects = list(projects)
     models.prefetch_related_objects(
         projects,
-        "conditions",
         models.Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
         models.Prefetch(
             "project_investigators",
@@ -680,3 +697,17 @@ def prefetch_page_records(projects: Iterable[Project]) -> None:
     models.prefetch_related_objects(
         studies, models.Prefetch("contacts", queryset=Contact.objects.select_related("site"))
     )
+
+
+def page_conditions(project: Project) -> list[Condition]:
+    """The project's conditions in name order, as its page shows them: from
+    the ``condition_list`` that ``for_public_pages`` read with the row (as
+    conditions loaded with only their name and slug), else one query."""
+    if not hasattr(project, "condition_list"):
+        return list(project.conditions.all())
+    rows = sorted(project.condition_list or (), key=lambda row: (row["name"].casefold(), row["id"]))
+    fields = ["id", "name", "slug"]
+    return [
+        Condition.from_db(project._state.db, fields, [row[name] for name in fields])
+        for row in rows
+    ]
