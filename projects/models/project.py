@@ -699,13 +699,17 @@ def prefetch_page_records(projects: Iterable[Project]) -> None:
     )
 
 
+def _by_name(row: dict) -> tuple:
+    return row["name"].casefold(), row["id"]
+
+
 def page_conditions(project: Project) -> list[Condition]:
     """The project's conditions in name order, as its page shows them: from
     the ``condition_list`` that ``for_public_pages`` read with the row (as
     conditions loaded with only their name and slug), else one query."""
     if not hasattr(project, "condition_list"):
         return list(project.conditions.all())
-    rows = sorted(project.condition_list or (), key=lambda row: (row["name"].casefold(), row["id"]))
+    rows = sorted(project.condition_list or (), key=_by_name)
     fields = ["id", "name", "slug"]
     return [
         Condition.from_db(project._state.db, fields, [row[name] for name in fields])
