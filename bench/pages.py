@@ -10,7 +10,8 @@ middleware, the URL resolver, the view, the template), with the cache
 cleared before every request: the numbers are what the first visitor after
 a change waits for. p50/p95 are of the server time (wall clock, database
 included); "Django CPU" is the Python process's own CPU time, which other
-load on the machine does not inflate; "queries" is the most any run made.
+load on the machine does not inflate; "queries" is the most any measured run
+made.
 
 ``--wrk`` then starts gunicorn (2 workers) and measures requests per second
 with wrk for the listing, a project page and a static file, one after the
@@ -149,10 +150,12 @@ def measure(runs: int, only: list[str]) -> list[tuple]:
                 response = client.get(url)
                 elapsed = (time.perf_counter() - started) * 1000
                 elapsed_cpu = (time.process_time() - started_cpu) * 1000
-            if run >= 2:  # two warm-up runs: Python imports, template loading
+            # Two warm-up runs: Python imports, template loading, and what a
+            # connection does once (SQLite's probe of its JSON support).
+            if run >= 2:
                 times.append(elapsed)
                 cpu.append(elapsed_cpu)
-            queries = max(queries, len(captured.captured_queries))
+                queries = max(queries, len(captured.captured_queries))
             size, status = len(response.content), response.status_code
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
