@@ -10,14 +10,18 @@ middleware, the URL resolver, the view, the template), with the cache
 cleared before every request: the numbers are what the first visitor after
 a change waits for. p50/p95 are of the server time (wall clock, database
 included); "Django CPU" is the Python process's own CPU time, which other
-load on the machine does not inflate; "queries" is the most any run made.
+load on the machine does not inflate; "queries" is the most any measured run
+made.
 
 ``--wrk`` then starts gunicorn (2 workers) and measures requests per second
 with wrk for the listing, a project page and a static file, one after the
 other in the same run, with the page cache on (whatever CACHES says; set
 BENCH_REDIS_URL to use Redis, as production does).
 
-To add a page (the API, the feeds), append a line to ``pages()``.
+To add a page (the API, the feeds), append a line to ``pages()``. To measure
+only some pages, name them: ``--only detail`` measures the pages whose name
+contains "detail" (``--wrk`` still measures the listing, the typical project
+page and the static file).
 """
 
 import argparse
@@ -25,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -130,11 +135,13 @@ def pages() -> list[tuple[str, str]]:
     return found
 
 
-def measure(runs: int) -> list[tuple]:
+def measure(runs: int, only: list[str]) -> list[tuple]:
     client = Client()
     cache = caches["default"]
     rows = []
     for name, url in pages():
+        if only and not any(word in name for word in only):
+            continue
         times, cpu, queries, size, status = [], [], 0, 0, 0
         for run in range(runs + 2):
             cache.clear()
@@ -143,10 +150,12 @@ def measure(runs: int) -> list[tuple]:
                 response = client.get(url)
                 elapsed = (time.perf_counter() - started) * 1000
                 elapsed_cpu = (time.process_time() - started_cpu) * 1000
-            if run >= 2:  # two warm-up runs: Python imports, template loading
+            # Two warm-up runs: Python imports, template loading, and what a
+            # connection does once (SQLite's probe of its JSON support).
+            if run >= 2:
                 times.append(elapsed)
                 cpu.append(elapsed_cpu)
-            queries = max(queries, len(captured.captured_queries))
+                queries = max(queries, len(captured.captured_queries))
             size, status = len(response.content), response.status_code
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
@@ -165,11 +174,17 @@ def measure(runs: int) -> list[tuple]:
     return rows
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def throughput(seconds: int, detail_url: str) -> list[tuple[str, float]]:
     """Requests per second under gunicorn (2 workers) for the listing, a
     project page and a static file, measured one after the other."""
     env = dict(os.environ)
-    port = 8765
+    port = _free_port()  # not a fixed one: another bench run may be serving on it
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
         [
@@ -197,6 +212,8 @@ def throughput(seconds: int, detail_url: str) -> list[tuple[str, float]]:
     ]
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with status {server.returncode}")
             try:
                 urllib.request.urlopen(base + "/projects/", timeout=5).read()
                 break
@@ -224,6 +241,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--wrk", action="store_true", help="also measure requests per second")
     parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument(
+        "--only", nargs="+", default=[], metavar="WORD", help="only the pages named with WORD"
+    )
     args = parser.parse_args()
     # DEBUG off serves hashed static files from the manifest: build it.
     subprocess.run(
@@ -236,7 +256,7 @@ def main() -> None:
         f"{connection.vendor}, {total:,} projects ({listed:,} listed), "
         f"{args.runs} runs per page, caches cleared before each request\n"
     )
-    rows = measure(args.runs)
+    rows = measure(args.runs, args.only)
     print("| page | status | p50 ms | p95 ms | Django CPU p50 ms | SQL queries | HTML KB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, _url, status, p50, p95, cpu, queries, size in rows:
@@ -245,7 +265,7 @@ def main() -> None:
         )
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     if args.wrk:
-        detail_url = next(url for name, url, *_ in rows if name == "detail page")
+        detail_url = dict(pages())["detail page"]
         print("\n| under gunicorn, 2 workers, cache on | requests/s |")
         print("| --- | ---: |")
         for name, rps in throughput(args.wrk_seconds, detail_url):

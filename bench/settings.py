@@ -8,7 +8,7 @@ from findatrial.settings import *  # noqa: F403
 if os.environ.get("BENCH_REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "findatrial.cache_backends.RedisCache",
             "LOCATION": os.environ["BENCH_REDIS_URL"],
         }
     }

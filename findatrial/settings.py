@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "findatrial.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the page cache, with the headers the middleware below
+    # added when the page was made: a hit runs none of them (projects/cache.py).
+    "projects.middleware.PublicPageCacheMiddleware",
     "findatrial.faults.DatabaseUnavailableMiddleware",
     "findatrial.routers.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -132,7 +135,8 @@ DATABASE_ROUTERS = ["findatrial.routers.PrimaryReplicaRouter"]
 if env_str("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing its Redis client (findatrial/cache_backends.py).
+            "BACKEND": "findatrial.cache_backends.RedisCache",
             "LOCATION": env_str("REDIS_URL"),
             # A Redis that stopped answering must not hold requests for long.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

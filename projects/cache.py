@@ -1,10 +1,17 @@
 """Caching of the public pages, and its invalidation.
 
-What is cached: the whole rendered response of a public page (the listing
-with its query string, a project page) for anonymous visitors, in Django's
-``caches["default"]`` (local memory in development, Redis in production).
-Values derived from the facet table (``projects.facets``) are memoized the
-same way.
+What is cached: the whole response of a public page (the listing with its
+query string, a project page) for anonymous visitors, in Django's
+``caches["default"]`` (local memory in development, Redis in production),
+body and final headers. Views declare their pages public with
+``cache_public_page``; ``PublicPageCacheMiddleware`` (``projects.middleware``),
+near the top of MIDDLEWARE, answers from the cache before the rest of the
+stack runs (sessions, CSRF, CSP, login throttling, the database router) and
+stores what the stack sent, so a hit costs one round trip to the cache and
+carries the same headers as the miss that made it. The rules (which
+requests, which responses, the key, the validators) are all in this module.
+Values derived from the facet table (``projects.facets``) are memoized with
+the same generation.
 
 How it is invalidated: every entry carries the *generation* it was made
 in. ``invalidate()`` moves the generation on, and an entry from an older
@@ -18,15 +25,16 @@ commits, so a request that read the old rows before the commit cannot keep
 them cached under the new generation. Edits are rare next to page views,
 so dropping everything on each change costs little.
 
-What is never cached: anything for a signed-in user (editors always see
-the database), non-GET requests, and any response other than 200.
+What is never cached: anything for a request with a session cookie (editors
+always see the database), requests other than GET and HEAD, and any response
+other than a plain 200 that sets no cookie.
 
 HTTP: cached pages carry an ETag and Last-Modified and answer a matching
-If-None-Match with 304; ``Cache-Control: public`` with a shared max-age of
-``PUBLIC_PAGE_SHARED_MAX_AGE`` seconds (0 by default: a CDN may store the
-page but must revalidate, which a 304 answers cheaply, so a withdrawn page
-is never served from the edge). A CDN must bypass its cache for requests
-that carry the session cookie.
+If-None-Match or If-Modified-Since with 304; ``Cache-Control: public`` with
+a shared max-age of ``PUBLIC_PAGE_SHARED_MAX_AGE`` seconds (0 by default: a
+CDN may store the page but must revalidate, which a 304 answers cheaply, so
+a withdrawn page is never served from the edge). A CDN must bypass its cache
+for requests that carry the session cookie.
 """
 
 import hashlib
@@ -89,68 +97,116 @@ def memoize(name: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CachedPage:
+    """A public page as it was sent: its body and its final headers (those of
+    every middleware inside ``PublicPageCacheMiddleware``: CSP,
+    Permissions-Policy, X-Frame-Options, Content-Type ... and the validators
+    added here), so a hit answers exactly as the miss that made it."""
+
     generation: int
     content: bytes
-    content_type: str
+    headers: tuple[tuple[str, str], ...]
     etag: str
-    last_modified: float
+    last_modified: int
 
 
-def is_signed_in(request: HttpRequest) -> bool:
-    """A visitor without a session cookie is anonymous: looking no further
-    keeps the session (and ``Vary: Cookie``) out of public responses."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
-    return request.user.is_authenticated
+def may_use_cache(request: HttpRequest) -> bool:
+    """Whether ``request`` may be answered from, or stored in, the page cache:
+    a GET or HEAD without a session cookie. Looking no further (not at
+    ``request.user``) keeps the session, and ``Vary: Cookie``, out of public
+    responses; anyone with a session, signed in or not, gets the database."""
+    return (
+        request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
 
 
 def cache_public_page(view: Callable) -> Callable:
-    """Serve ``view``'s 200 responses from the cache for anonymous GETs."""
+    """Declare ``view``'s pages the same for every anonymous visitor.
+
+    The view's responses to such requests are marked, and
+    ``PublicPageCacheMiddleware`` (``projects.middleware``) stores them once
+    every middleware has added its headers; any other request's response is
+    marked ``private, no-cache``.
+    """
 
     @wraps(view)
-    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or is_signed_in(request):
-            response = view(request, *args, **kwargs)
+    def public_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if may_use_cache(request):
+            response.is_public_page = True
+        else:
             patch_cache_control(response, private=True, no_cache=True)
-            return response
-        cache = _cache()
-        key = "public:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
-        page = found.get(key)
-        if page is None or page.generation != current:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return response
-            page = CachedPage(
-                current,
-                response.content,
-                response["Content-Type"],
-                '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest(),
-                time.time(),
-            )
-            cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
-        return _respond(request, page)
+        return response
 
-    return cached_view
+    return public_page
 
 
-def _respond(request: HttpRequest, page: CachedPage) -> HttpResponse:
+def lookup(request: HttpRequest) -> tuple[CachedPage | None, int]:
+    """The cached page for ``request`` if it is of the current generation,
+    and that generation, in one round trip to the cache."""
+    key = _page_key(request)
+    found = _cache().get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY) or generation()
+    page = found.get(key)
+    return (page if page is not None and page.generation == current else None), current
+
+
+def _page_key(request: HttpRequest) -> str:
+    """By the whole address: pages hold absolute links built from the host
+    and scheme (the canonical URL, the JSON-LD), and ``build_absolute_uri``
+    checks the Host header against ALLOWED_HOSTS (a 400 when it is not) before
+    any cached page is looked up."""
+    return "public:page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def keep(request: HttpRequest, response: HttpResponse, current: int) -> CachedPage | None:
+    """``response`` as a page with its validators, stored for the next
+    visitors when it is public, or None when it must go out as it is.
+
+    ``current`` is the generation read *before* the page was made: if
+    anything changed while it was being made, the page is already stale.
+    """
+    if not _is_public(response):
+        return None
+    now = int(time.time())
+    etag = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(now)
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={settings.PUBLIC_PAGE_SHARED_MAX_AGE}, must-revalidate"
+    )
+    page = CachedPage(current, response.content, tuple(response.items()), etag, now)
+    # A HEAD is answered like a GET but never stored: its body is not sent.
+    if request.method == "GET":
+        _cache().set(_page_key(request), page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return page
+
+
+def _is_public(response: HttpResponse) -> bool:
+    """Only a complete 200 that a public page view made for an anonymous
+    request, and that is the same for everyone: nothing that sets a cookie
+    (a CSRF token in the page sets its cookie), varies with a request header
+    or carries a CSP nonce."""
+    return (
+        getattr(response, "is_public_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and "nonce-" not in response.get("Content-Security-Policy", "")
+    )
+
+
+def respond(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    """The page, or a 304 when the visitor's copy is current."""
     not_modified = get_conditional_response(
-        request, etag=page.etag, last_modified=int(page.last_modified)
+        request, etag=page.etag, last_modified=page.last_modified
     )
-    response = not_modified or HttpResponse(page.content, content_type=page.content_type)
-    response.headers["ETag"] = page.etag
-    response.headers["Last-Modified"] = http_date(page.last_modified)
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=0,
-        s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE,
-        must_revalidate=True,
-    )
-    return response
+    if not_modified is None:
+        return HttpResponse(page.content, headers=dict(page.headers))
+    if not_modified.status_code == 304:
+        for name, value in page.headers:
+            if name.lower() not in ("content-type", "content-length"):
+                not_modified.headers[name] = value
+    return not_modified

@@ -3,11 +3,12 @@
 
 Wording for one surface lives with that surface (STYLE.md 10); the model
 keeps the data and small truths. Functions return small dataclasses, use
-what ``ProjectQuerySet.for_public_pages`` prefetched, and never print a
+what ``for_public_pages`` and ``prefetch_page_records`` load, and never print a
 raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -76,6 +77,22 @@ def choice_label(choices, code: str) -> str:
         return code
 
 
+def display(obj, field_name: str) -> str:
+    """What ``obj.get_<field_name>_display()`` says, translating only that
+    label: Django's hashes, so translates, every label of the field's choices
+    on each call (thirty statuses for each of a trial's sites)."""
+    field = obj._meta.get_field(field_name)
+    code = getattr(obj, field.attname)
+    return str(_labels(field).get(code, code))
+
+
+@functools.cache
+def _labels(field) -> dict:
+    """Code -> lazy label of a field with choices (labels stay lazy: each is
+    translated in the language of the request that shows it)."""
+    return dict(field.flatchoices)
+
+
 def card_meta(project: Project) -> list[str]:
     """The line under a listing card's title: kind, funding or phase,
     sponsor and places."""
@@ -101,23 +118,26 @@ def official_records(project: Project) -> list[OfficialRecord]:
 
 
 def nih_grants(project: Project) -> list[OfficialRecord]:
-    """The NIH grants a study's registry record names (its funders): each
-    links to the funded project's page here when that page is live, else
-    to the grant on NIH RePORTER. Never labelled as a registry study ID."""
-    cores = [link.core_project_number for link in project.grant_links.all()]
-    if not cores:
-        return []
-    here = dict(
-        Project.objects.published().filter(nih_core_project_number__in=cores)
-        .values_list("nih_core_project_number", "slug")
-    )
+    """The NIH grants a study's registry record names (its funders), by
+    number: each links to the funded project's page here when that page is
+    live, else to the grant on NIH RePORTER. Never labelled as a registry
+    study ID. ``for_public_pages`` reads them with the project's row
+    (``grant_pages``); any other project costs one query."""
+    if hasattr(project, "grant_pages"):
+        grants = project.grant_pages
+    else:
+        grants = (
+            Project.objects.with_grant_pages()
+            .values_list("grant_pages", flat=True)
+            .get(pk=project.pk)
+        )
     return [
         OfficialRecord(
-            "Find a Trial" if core in here else "NIH RePORTER", core, _("NIH grant"),
-            reverse("projects:detail", kwargs={"slug": here[core]}) if core in here
-            else f"https://reporter.nih.gov/quickSearch/{core}",
+            "Find a Trial" if grant["slug"] else "NIH RePORTER", grant["number"], _("NIH grant"),
+            reverse("projects:detail", kwargs={"slug": grant["slug"]}) if grant["slug"]
+            else f"https://reporter.nih.gov/quickSearch/{grant['number']}",
         )
-        for core in dict.fromkeys(cores)
+        for grant in sorted(grants or (), key=lambda grant: grant["number"])
     ]
 
 

@@ -33,8 +33,8 @@ import json
 from django.utils import timezone
 
 from .choices import REGISTRY_STUDY_TYPES, CoordinatesSource, ResearchStatus, StudyType
-from .models import Project
-from .presenters import project_sites, researchers
+from .models import Project, page_conditions
+from .presenters import display, nih_grants, project_sites, researchers
 
 SCHEMA_ORG = "https://schema.org"
 NIH = "National Institutes of Health"
@@ -72,8 +72,8 @@ def for_project(project: Project, url: str, site_url: str) -> dict:
 
     ``url`` is the page's absolute address; ``site_url`` the site's root
     (absolute, with the trailing slash), for links to the browse pages.
-    Reads only what ``ProjectQuerySet.for_public_pages`` loads, plus the
-    grant links of a study.
+    Reads only what ``ProjectQuerySet.for_public_pages`` and
+    ``prefetch_page_records`` load.
     """
     links = _Links(site_url.rstrip("/"), enabled=not project.is_archived)
     if project.study_type in REGISTRY_STUDY_TYPES:
@@ -104,7 +104,7 @@ class _Links:
 
 def _study(project: Project, links: _Links) -> dict:
     status = STUDY_STATUSES.get(project.research_status)
-    status = f"{SCHEMA_ORG}/{status}" if status else str(project.get_research_status_display())
+    status = f"{SCHEMA_ORG}/{status}" if status else display(project, "research_status")
     return {
         "@type": STUDY_TYPES[project.study_type],
         "identifier": [_property("NCT ID", project.nct_id, project.clinicaltrials_url)],
@@ -115,15 +115,15 @@ def _study(project: Project, links: _Links) -> dict:
         "sameAs": project.clinicaltrials_url,
         "sponsor": _organization(project.sponsor, links),
         "status": status,
-        "healthCondition": [_condition(c, links) for c in project.conditions.all()],
+        "healthCondition": [_condition(c, links) for c in page_conditions(project)],
         "studyLocation": [_place("AdministrativeArea", ps.site) for ps in project_sites(project)],
         "funding": [
             {
                 "@type": "Grant",
-                "identifier": grant.core_project_number,
+                "identifier": grant.identifier,
                 "funder": {"@type": "GovernmentOrganization", "name": NIH},
             }
-            for grant in project.grant_links.all()
+            for grant in nih_grants(project)
         ],
     }
 
@@ -155,7 +155,7 @@ def _research(project: Project, links: _Links) -> dict:
         "dissolutionDate": _date(project.end_date),
         "location": [_place("Place", ps.site) for ps in project_sites(project)],
         "member": [_person(role.investigator, links) for role in researchers(project)],
-        "knowsAbout": [_condition(c, links) for c in project.conditions.all()],
+        "knowsAbout": [_condition(c, links) for c in page_conditions(project)],
     }
 
 

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from . import listing
 from .cache import cache_public_page
 from .filters import ProjectFilter
-from .models import Project
+from .models import Project, page_conditions, prefetch_page_records
 
 
 class ProjectListView(TemplateView):
@@ -115,13 +115,18 @@ class ProjectDetailView(DetailView):
 
     template_name = "projects/project_detail.html"
     context_object_name = "project"
+    # Built once (DetailView copies it for each request): building the grant
+    # pages' subquery costs more than running it.
+    queryset = Project.objects.published().for_public_pages()
 
-    def get_queryset(self):
-        return Project.objects.published().for_public_pages()
+    def get_object(self, queryset=None):
+        project = super().get_object(queryset)
+        prefetch_page_records([project])
+        return project
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["conditions"] = list(self.object.conditions.all())
+        context["conditions"] = page_conditions(self.object)
         return context
 
 

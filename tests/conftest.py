@@ -3,6 +3,8 @@ factory for valid projects. Nothing here bypasses the models' rules."""
 
 import datetime
 import itertools
+import os
+import socket
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -31,6 +33,23 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis for the tests that need a real one (``TEST_REDIS_URL``, else
+    database 15 on this machine); skipped when none answers, a failure with
+    ``REQUIRE_REDIS=1`` (CI). Other test runs may share it: tests use keys of
+    their own and never clear it."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {url}")
+        pytest.skip(f"no Redis at {url}")
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -239,19 +239,7 @@ def test_healthz_names_the_cache_when_it_is_down(client, settings):
     assert response.text == "cache unavailable\n"
 
 
-def _test_redis_url():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=1).close()
-    except OSError:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {url}")
-        pytest.skip(f"no Redis at {url}")
-    return url
-
-
-def test_with_redis_url_the_cache_is_a_real_redis():
+def test_with_redis_url_the_cache_is_a_real_redis(redis_url):
     """The settings' own Redis configuration (REDIS_URL, its timeouts)
     against a real server; CI starts one."""
     result = run_python(
@@ -261,7 +249,7 @@ def test_with_redis_url_the_cache_is_a_real_redis():
         "print(type(caches['default']).__name__, cache.get('fat-test'))",
         DJANGO_SETTINGS_MODULE="findatrial.settings",
         DEBUG="1",
-        REDIS_URL=_test_redis_url(),
+        REDIS_URL=redis_url,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "shared"]

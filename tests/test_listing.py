@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import listing
-from projects.models import Contact, Project
+from projects.models import Contact, GrantLink, Project
 from projects.views import ProjectListView
 
 from .factories import published_projects
@@ -22,8 +22,11 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("projects:list")
 #: Issue 6's budget for any listing (filters, search, place): queries.
 LISTING_BUDGET = 8
-#: A trial's page also reads its NIH grant links (the JSON-LD "funding").
-DETAIL_BUDGET = 6
+#: A project page (issue 6: at most 5): the row (with its sponsor, its conditions and the
+#: live pages of the NIH grants it names), its sites, its people and a study's contacts.
+DETAIL_BUDGET = 4
+#: Lab research lists no contacts: one query fewer.
+LAB_PAGE_BUDGET = 3
 
 
 def _text(response):
@@ -82,21 +85,52 @@ def test_a_full_page_of_sixty_cards_has_every_card_filled(client, sixty, monkeyp
     assert "Breast cancer" in text and "Sponsor 3" in text
 
 
-def test_a_project_page_stays_within_its_budget(client, sixty, django_assert_max_num_queries):
-    project = sixty[0]
-    for order, project_site in enumerate(project.project_sites.all()):
+def test_a_trial_page_with_contacts_and_grants_stays_within_its_budget(
+    client, sixty, django_assert_max_num_queries
+):
+    trial, funder = sixty[0], sixty[1]
+    assert trial.is_clinical_trial and funder.is_lab_research
+    for order, project_site in enumerate(trial.project_sites.all()):
         Contact.objects.create(
-            project=project,
+            project=trial,
             site=project_site.site,
             name=f"Coordinator {order}",
             role="site",
             phone="617-555-0100",
         )
-    Contact.objects.create(project=project, name="Study desk", phone="617-555-0199")
+    Contact.objects.create(project=trial, name="Study desk", phone="617-555-0199")
+    # One grant whose page is live here, one that is only on NIH RePORTER.
+    Project.objects.filter(pk=funder.pk).update(nih_core_project_number="R01HL123456")
+    GrantLink.objects.create(project=trial, core_project_number="R01HL123456")
+    GrantLink.objects.create(project=trial, core_project_number="K08CA287654")
+    # SQLite's JSON support is probed once per connection (three statements), not per page.
+    assert connection.features.supports_json_field
     with django_assert_max_num_queries(DETAIL_BUDGET):
-        response = client.get(project.get_absolute_url())
+        response = client.get(trial.get_absolute_url())
     assert response.status_code == 200
-    assert "Coordinator 2" in _text(response)
+    text, page = _text(response), response.content.decode()
+    assert "Coordinator 2" in text and "Study desk" in text
+    assert "Funded by NIH grants K08CA287654 , R01HL123456" in text
+    assert f'<a href="{funder.get_absolute_url()}">R01HL123456</a>' in page
+    assert '<a href="https://reporter.nih.gov/quickSearch/K08CA287654">K08CA287654</a>' in page
+    assert '"funding":[{"@type":"Grant","identifier":"K08CA287654"' in page
+
+
+def test_a_lab_research_page_stays_within_its_budget(
+    client, sixty, django_assert_max_num_queries
+):
+    lab = sixty[1]
+    assert lab.is_lab_research
+    assert connection.features.supports_json_field  # probed once per connection
+    with django_assert_max_num_queries(LAB_PAGE_BUDGET):
+        response = client.get(lab.get_absolute_url())
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Researcher 1" in text and "Toronto Western Hospital" in text
+    assert f'href="/projects/?condition={lab.conditions.order_by("name")[0].slug}"' in (
+        response.content.decode()
+    )
+    assert "Can I take part?" not in text and "Funded by NIH" not in text
 
 
 def test_counts_beyond_the_limit_are_shown_as_over(client, sixty, monkeypatch):

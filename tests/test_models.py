@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 from projects.models import (
     Condition,
     GlossaryTerm,
+    GrantLink,
     Investigator,
     Organization,
     Project,
     ProjectInvestigator,
     Site,
+    page_conditions,
 )
 
 from .conftest import BOSTON, TORONTO
@@ -158,3 +160,34 @@ def test_the_glossary_ships_seeded_with_the_common_jargon():
     terms = set(GlossaryTerm.objects.values_list("term", flat=True))
     assert len(terms) >= 100
     assert {"antitumor", "infiltrate", "cohort", "randomized", "placebo", "efficacy", "biomarker"} <= terms
+
+
+# What a public page reads with the project's row ---------------------------------------
+
+
+def test_a_page_reads_its_conditions_with_the_row(make_project, django_assert_num_queries):
+    project = make_project(conditions=["Migraine", "asthma", "Breast cancer"])
+    loaded = Project.objects.for_public_pages().get(pk=project.pk)
+    with django_assert_num_queries(0):
+        conditions = page_conditions(loaded)
+        urls = [condition.get_absolute_url() for condition in conditions]
+    assert [condition.name for condition in conditions] == ["asthma", "Breast cancer", "Migraine"]
+    stored = {c.pk: c.get_absolute_url() for c in project.conditions.all()}
+    assert urls == [stored[condition.pk] for condition in conditions]
+    # Any other project reads them with one query, the same ones.
+    assert {c.pk for c in page_conditions(project)} == set(stored)
+    bare = Project.objects.for_public_pages().get(pk=make_project().pk)
+    assert page_conditions(bare) == []
+
+
+def test_a_page_reads_the_grants_it_names_with_their_live_pages(make_project, publish):
+    funded = publish(make_project(nih_core_project_number="R01HL123456"))
+    trial = make_project(study_type="clinical_trial")
+    GrantLink.objects.create(project=trial, core_project_number="R01HL123456")
+    GrantLink.objects.create(project=trial, core_project_number="K08CA287654")
+    loaded = Project.objects.for_public_pages().get(pk=trial.pk)
+    assert sorted(loaded.grant_pages, key=lambda grant: grant["number"]) == [
+        {"number": "K08CA287654", "slug": None},
+        {"number": "R01HL123456", "slug": funded.slug},
+    ]
+    assert Project.objects.for_public_pages().get(pk=funded.pk).grant_pages is None

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import set_script_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,28 @@ def test_the_export_links_include_for_the_listing(rf):
     )
     assert 'href="/projects/export.csv?condition=asthma"' in html
     assert "Download these results (CSV spreadsheet)" in html and "up to 10,000 projects" in html
+
+
+def test_fixed_url_is_the_url_reversed_once_per_prefix(monkeypatch):
+    from projects.templatetags import page_meta
+
+    page_meta._reverse_once.cache_clear()
+    reversed_names = []
+    real_reverse = page_meta.reverse
+    monkeypatch.setattr(
+        page_meta, "reverse", lambda name: reversed_names.append(name) or real_reverse(name)
+    )
+    template = Template(
+        "{% load page_meta %}{% fixed_url 'feeds:projects_rss' %} "
+        "{% fixed_url 'feeds:projects_rss' as rss %}{{ rss }}"
+    )
+    assert template.render(Context()) == "/feeds/projects.rss /feeds/projects.rss"
+    assert reversed_names == ["feeds:projects_rss"]
+    # Served under a path prefix (SCRIPT_NAME), the links carry it.
+    set_script_prefix("/trials/")
+    try:
+        rendered = template.render(Context())
+        assert rendered == "/trials/feeds/projects.rss /trials/feeds/projects.rss"
+    finally:
+        set_script_prefix("/")
+    page_meta._reverse_once.cache_clear()

@@ -4,8 +4,10 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from projects import presenters
+from projects.choices import ResearchStatus
 from projects.models import Investigator, Project, ProjectInvestigator
 
 from .conftest import BOSTON, TORONTO
@@ -93,3 +95,34 @@ def test_every_card_says_whether_you_can_take_part(make_project, fields, label, 
 
 def test_dates_are_month_first_for_a_us_site():
     assert presenters.long_date(datetime.date(2026, 5, 15)) == "May 15, 2026"
+
+
+def test_display_says_what_get_foo_display_says(make_project):
+    project = make_project(study_type="clinical_trial", sites=[BOSTON])
+    site_link = project.project_sites.get()
+    for status in ResearchStatus:
+        site_link.recruitment_status = status
+        assert presenters.display(site_link, "recruitment_status") == str(status.label)
+        assert presenters.display(site_link, "recruitment_status") == (
+            site_link.get_recruitment_status_display()
+        )
+    site_link.recruitment_status = "SOME_NEW_CODE"  # a code the site does not know yet
+    assert presenters.display(site_link, "recruitment_status") == "SOME_NEW_CODE"
+    assert presenters.display(project, "study_type") == "Clinical trial"
+
+
+def test_display_translates_only_the_label_it_shows(make_project, monkeypatch):
+    """Django's get_FOO_display translates every label of the field's choices
+    on each call (thirty statuses, for each of a trial's 400 sites)."""
+    project = make_project(study_type="clinical_trial")
+    presenters.display(project, "research_status")  # the field's labels, read once
+    translated = []
+    gettext = translation._trans.gettext
+    monkeypatch.setattr(
+        translation._trans, "gettext", lambda text: translated.append(text) or gettext(text)
+    )
+    assert presenters.display(project, "research_status") == "Recruiting now"
+    assert translated == ["Recruiting now"]
+    translated.clear()
+    project.get_research_status_display()
+    assert len(translated) > len(ResearchStatus)  # every label, then the one shown

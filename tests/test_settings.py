@@ -149,7 +149,7 @@ def test_optional_services_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "('django.core.cache.backends.redis.RedisCache', 'redis://cache.internal:6379/0', "
+        "('findatrial.cache_backends.RedisCache', 'redis://cache.internal:6379/0', "
         "'fat', {'MIRROR': 'default'}, ('HTTP_X_FORWARDED_PROTO', 'https'), "
         "'editorial/desk/', 1200)"
     )

@@ -22,7 +22,15 @@ from django.views.decorators.http import require_POST
 
 from .. import editing, revisions, workflow
 from ..fields import EDITORIAL_TEXT_FIELDS, SOURCE_FIELDS, WORKFLOW_FIELDS
-from ..models import Contact, GrantLink, Project, ProjectInvestigator, ProjectRevision, ProjectSite
+from ..models import (
+    Contact,
+    GrantLink,
+    Project,
+    ProjectInvestigator,
+    ProjectRevision,
+    ProjectSite,
+    prefetch_page_records,
+)
 from . import review
 from .filters import QueueFilter, ReviewDueFilter, SourceChangedFilter
 from .forms import ProjectAdminForm
@@ -317,6 +325,7 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         """The public page as it would look with the newest draft; staff only."""
         project = self._get_viewable_project(request, object_id)
         project = Project.objects.for_public_pages().get(pk=project.pk)
+        prefetch_page_records([project])
         draft = revisions.draft_content(project)
         conditions = review.conditions_of(draft)
         for name in EDITORIAL_TEXT_FIELDS:

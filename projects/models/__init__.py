@@ -26,6 +26,8 @@ from .project import (
     ProjectQuerySet,
     ProjectSite,
     add_months,
+    page_conditions,
+    prefetch_page_records,
 )
 from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
@@ -56,6 +58,8 @@ __all__ = [
     "ReviewReminder",
     "Site",
     "add_months",
+    "page_conditions",
+    "prefetch_page_records",
     "unique_slug",
     "unique_slugs",
 ]

@@ -10,12 +10,14 @@ declared once, in ``projects/fields.py``.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -76,21 +78,62 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def for_public_pages(self):
-        """Load what the public listing and detail pages show, in few queries."""
-        return self.select_related("sponsor").prefetch_related(
-            "conditions",
-            models.Prefetch(
-                "project_sites", queryset=ProjectSite.objects.select_related("site")
-            ),
-            models.Prefetch(
-                "project_investigators",
-                queryset=ProjectInvestigator.objects.select_related(
-                    "investigator", "investigator__organization"
-                ),
-            ),
-            models.Prefetch("contacts", queryset=Contact.objects.select_related("site")),
-            "grant_links",
+        """A project's public page, in few queries: the row with its sponsor, its
+        conditions (``condition_list``) and the NIH grants it names with their
+        live pages here (``grant_pages``), read in the same query;
+        ``prefetch_page_records`` then loads the other lists the page shows."""
+        return self.select_related("sponsor").with_grant_pages().with_condition_list()
+
+    def with_grant_pages(self):
+        """Each project's ``grant_pages``: the NIH grants its registry record
+        names (``GrantLink``), each with the slug of the grant's live page here
+        or None, as a list of ``{"number": ..., "slug": ...}`` (None without
+        grants). One correlated subquery instead of two more queries."""
+        live_page = (
+            Project.objects.published()
+            .filter(nih_core_project_number=OuterRef("core_project_number"))
+            .order_by("pk")
+            .values("slug")[:1]
         )
+        grants = (
+            GrantLink.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(
+                pages=_JSONArrayAgg(JSONObject(number="core_project_number", slug=live_page))
+            )
+            .values("pages")
+        )
+        return self.annotate(grant_pages=Subquery(grants, output_field=models.JSONField()))
+
+
+    def with_condition_list(self):
+        """Each project's ``condition_list``: the id, name and slug of each of
+        its conditions as a JSON list (None without conditions), read with the
+        row instead of one more query; ``page_conditions`` reads it."""
+        rows = (
+            Project.conditions.through.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(
+                items=_JSONArrayAgg(
+                    JSONObject(id="condition_id", name="condition__name", slug="condition__slug")
+                )
+            )
+            .values("items")
+        )
+        return self.annotate(condition_list=Subquery(rows, output_field=models.JSONField()))
+
+
+class _JSONArrayAgg(models.Aggregate):
+    """The grouped values as one JSON array: JSONB_AGG on PostgreSQL,
+    JSON_GROUP_ARRAY on SQLite (Django 5.2 has no portable one)."""
+
+    function = "JSONB_AGG"
+    output_field = models.JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
 class Project(models.Model):
@@ -640,3 +683,44 @@ class GrantLink(models.Model):
 
     def __str__(self):
         return self.core_project_number
+
+
+def prefetch_page_records(projects: Iterable[Project]) -> None:
+    """Load the lists the public page of each of ``projects`` shows, one query
+    per list: sites and people for every page, and contacts for a study only
+    ("Can I take part?"; lab research enrols no one and has none). The
+    projects come from ``for_public_pages()``, which read their sponsor,
+    conditions and grants with the row."""
+    projects = list(projects)
+    models.prefetch_related_objects(
+        projects,
+        models.Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
+        models.Prefetch(
+            "project_investigators",
+            queryset=ProjectInvestigator.objects.select_related(
+                "investigator", "investigator__organization"
+            ),
+        ),
+    )
+    studies = [project for project in projects if project.is_registry_study]
+    models.prefetch_related_objects(
+        studies, models.Prefetch("contacts", queryset=Contact.objects.select_related("site"))
+    )
+
+
+def _by_name(row: dict) -> tuple:
+    return row["name"].casefold(), row["id"]
+
+
+def page_conditions(project: Project) -> list[Condition]:
+    """The project's conditions in name order, as its page shows them: from
+    the ``condition_list`` that ``for_public_pages`` read with the row (as
+    conditions loaded with only their name and slug), else one query."""
+    if not hasattr(project, "condition_list"):
+        return list(project.conditions.all())
+    rows = sorted(project.condition_list or (), key=_by_name)
+    fields = ["id", "name", "slug"]
+    return [
+        Condition.from_db(project._state.db, fields, [row[name] for name in fields])
+        for row in rows
+    ]

@@ -28,6 +28,12 @@ def facet_datalist(element_id, choices):
 
 
 @register.filter
+def display(obj, field_name):
+    """``{{ site|display:"recruitment_status" }}``: ``get_FOO_display`` for one label."""
+    return presenters.display(obj, field_name)
+
+
+@register.filter
 def distance(miles):
     return presenters.distance_text(miles)
 
