@@ -47,22 +47,17 @@ WHOLE = (
     FacetKind.HEALTHY,
 )
 #: Project fields whose change can change its facets.
+#: Project columns a project's facets are read from (``_contributions``, in this order).
+_CODE_FIELDS = (
+    "study_type",
+    "funding_mechanism",
+    "research_status",
+    "sex_eligibility",
+    "healthy_volunteers",
+)
+_TEXT_FIELDS = ("lay_title", "lay_summary", "official_title", "search_conditions")
 FACET_FIELDS = frozenset(
-    {
-        "is_live",
-        "archived_at",
-        "sponsor",
-        "sponsor_id",
-        "study_type",
-        "funding_mechanism",
-        "research_status",
-        "sex_eligibility",
-        "healthy_volunteers",
-        "lay_title",
-        "lay_summary",
-        "official_title",
-        "search_conditions",
-    }
+    {"is_live", "archived_at", "sponsor", "sponsor_id", *_CODE_FIELDS, *_TEXT_FIELDS}
 )
 CHOICE_LABELS = {
     FacetKind.STUDY_TYPE: dict(StudyType.choices),
@@ -283,19 +278,7 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[in
         Project.objects.listed()
         .filter(pk__in=ids)
         .values_list(
-            "pk",
-            "sponsor_id",
-            "sponsor__slug",
-            "sponsor__name",
-            "study_type",
-            "funding_mechanism",
-            "research_status",
-            "sex_eligibility",
-            "healthy_volunteers",
-            "lay_title",
-            "lay_summary",
-            "official_title",
-            "search_conditions",
+            "pk", "sponsor_id", "sponsor__slug", "sponsor__name", *_CODE_FIELDS, *_TEXT_FIELDS
         )
     )
     for (

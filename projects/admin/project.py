@@ -196,8 +196,10 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if obj is not None and not obj.source_facts_are_typed:
-            fields += [*SOURCE_FIELDS, "slug" if obj.is_live else None]
-        return [name for name in fields if name]
+            fields += SOURCE_FIELDS
+        if obj is not None and obj.is_live:
+            fields.append("slug")
+        return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
