@@ -202,7 +202,7 @@ def refresh(project_ids: Iterable[int]) -> None:
                 unique_fields=["project"],
                 update_fields=["keys", *SUMMARY_FIELDS],
             )
-            _index_places(current)
+            _index_keys(current, previous)
 
 
 def forget(project_ids: Iterable[int]) -> None:
@@ -237,7 +237,7 @@ def rebuild() -> int:
                 [_entry(pk, keys, summaries[pk]) for pk, keys in current.items()],
                 batch_size=_CHUNK,
             )
-            _index_places(current)
+            _index_keys(current, {})
         Facet.objects.bulk_create(
             [
                 Facet(
@@ -340,19 +340,29 @@ def _summary(row: ProjectFacets | None) -> tuple | None:
     return tuple(getattr(row, name) for name in SUMMARY_FIELDS) if row else None
 
 
-#: Facets a ranked search narrows by on the search index's own rows.
-PLACE_KINDS = (FacetKind.CONDITION, FacetKind.COUNTRY, FacetKind.STATE)
+#: Facets copied onto the search index's rows (``models.ProjectSearch``), so
+#: a GIN index answers any combination of them: everything but the words
+#: (the search vector holds those) and the "all" row.
+INDEXED_KINDS = tuple(kind for kind in FacetKind if kind not in (FacetKind.ALL, FacetKind.WORD))
+_INDEXED_PREFIXES = tuple(f"{kind}:" for kind in INDEXED_KINDS)
 
 
-def _index_places(current: dict[int, set[str]]) -> None:
-    """Copy each listed project's conditions and places onto its search
-    index row (PostgreSQL's trigger wrote the row; SQLite has none)."""
+def indexed_keys(keys: Iterable[str]) -> list[str]:
+    """The keys of ``keys`` the search index keeps, sorted."""
+    return sorted(k for k in keys if k.startswith(_INDEXED_PREFIXES))
+
+
+def _index_keys(current: dict[int, set[str]], previous: dict[int, set[str]]) -> None:
+    """Copy each listed project's facet keys onto its search index row
+    (PostgreSQL's trigger wrote the row; SQLite has none). Rows whose keys
+    did not change are left alone: every rewrite leaves a dead row behind,
+    and ranking a common word reads the whole table."""
     if connection.vendor != "postgresql" or not current:
         return
-    prefixes = tuple(f"{kind}:" for kind in PLACE_KINDS)
     entries = [
-        ProjectSearch(project_id=pk, facet_keys=sorted(k for k in keys if k.startswith(prefixes)))
+        ProjectSearch(project_id=pk, facet_keys=indexed)
         for pk, keys in current.items()
+        if (indexed := indexed_keys(keys)) != indexed_keys(previous.get(pk, ()))
     ]
     ProjectSearch.objects.bulk_update(entries, ["facet_keys"], batch_size=1000)
 

@@ -66,11 +66,15 @@ SEARCH_INDEX_ORDERINGS = {
 }
 #: A place held by fewer than this share of listed projects is "rare".
 RARE_SHARE = 0.05
-#: Filters a ranked search checks on the search index's rows (facet keys).
+#: Filters the search index's rows answer by facet keys (kind of the key).
 ON_SEARCH_INDEX = {
     "condition": FacetKind.CONDITION,
     "country": FacetKind.COUNTRY,
     "state": FacetKind.STATE,
+    "sponsor": FacetKind.SPONSOR,
+    "study_type": FacetKind.STUDY_TYPE,
+    "funding": FacetKind.FUNDING,
+    "status": FacetKind.STATUS,
 }
 #: Miles from the place a visitor gives, when they choose no distance.
 DEFAULT_RADIUS = 25
@@ -343,30 +347,52 @@ class ProjectFilter(django_filters.FilterSet):
     def result_ids(self) -> QuerySet:
         """The results' primary keys in order, the cheapest way: a ranked
         search (PostgreSQL) runs on the narrow search index
-        (``models.ProjectSearch``, exactly the listed projects). Conditions,
-        places and "recruiting now" are checked on its rows (facet keys, the
-        recruiting rank); the project row is joined only for the others."""
+        (``models.ProjectSearch``, exactly the listed projects), which
+        answers most filters on its own rows (``_narrow_entries``); the
+        project row is joined only for the others."""
         sort = self.form.cleaned_data.get("sort") or RECOMMENDED
         if not (self._searching() and sort in SEARCH_INDEX_ORDERINGS):
             return self.qs.values_list("pk", flat=True)
-        entries = search.ranked_entries(self.search_text)
-        on_rows, places = [], []
+        entries, others = self._narrow_entries(search.ranked_entries(self.search_text))
+        if others:
+            projects = self.queryset.all()
+            for name in others:
+                projects = self.filters[name].filter(projects, self.form.cleaned_data[name])
+            entries = entries.filter(project_id__in=projects.order_by().values("pk"))
+        return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
+
+    def counted_ids(self) -> QuerySet:
+        """What the listing counts when the facet table cannot say: on
+        PostgreSQL, when the search index answers every filter in use, its
+        rows (one GIN index intersects the facet keys, so "lab research in
+        Canada" is known to be empty without walking every lab project);
+        otherwise the results themselves."""
+        if search.ranked() and not self._searching() and self.near_sites is None:
+            entries, others = self._narrow_entries(ProjectSearch.objects.all())
+            if not others:
+                return entries.values_list("project_id", flat=True)
+        return self.result_ids()
+
+    def _narrow_entries(self, entries: QuerySet) -> tuple[QuerySet, list[str]]:
+        """``entries`` (search index rows) narrowed by every filter in use
+        that the rows answer: facet keys, all in one containment test (one
+        key per filter: "open to women" is two keys, so it is left to the
+        project rows), and "recruiting now" by the recruiting rank. Returns them and the names of the filters they cannot answer
+        (the search text excepted: the caller matched it)."""
+        together, others = [], []
         for name, _shown in self.active():
             value = self.form.cleaned_data[name]
             if name == "recruiting":
                 entries = entries.filter(recruitment_rank=0)  # open statuses rank first
+            elif name == "healthy":
+                together.append(f"{FacetKind.HEALTHY}:yes")
             elif name in ON_SEARCH_INDEX:
-                places.append(f"{ON_SEARCH_INDEX[name]}:{getattr(value, 'key', value)}")
+                together.append(f"{ON_SEARCH_INDEX[name]}:{getattr(value, 'key', value)}")
             elif name != "q":
-                on_rows.append(name)
-        if places:
-            entries = entries.filter(facet_keys__contains=places)
-        if on_rows:
-            projects = self.queryset.all()
-            for name in on_rows:
-                projects = self.filters[name].filter(projects, self.form.cleaned_data[name])
-            entries = entries.filter(project_id__in=projects.order_by().values("pk"))
-        return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
+                others.append(name)
+        if together:
+            entries = entries.filter(facet_keys__contains=together)
+        return entries, others
 
     def first_group_ids(self) -> QuerySet | None:
         """For "recruiting first, then most relevant": the results among

@@ -112,7 +112,7 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
     count = filterset.exact_count()
     capped = False
     if count is None:
-        count = ids.order_by()[: COUNT_LIMIT + 1].count()
+        count = filterset.counted_ids().order_by()[: COUNT_LIMIT + 1].count()
         capped = count > COUNT_LIMIT
         count = min(count, COUNT_LIMIT)
     result = ListingPage(

@@ -7,9 +7,19 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from projects import editing, facets, workflow
-from projects.models import Condition, Facet, FacetKind, Project, ProjectFacets, ProjectSite, Site
+from projects.models import (
+    Condition,
+    Facet,
+    FacetKind,
+    Project,
+    ProjectFacets,
+    ProjectSearch,
+    ProjectSite,
+    Site,
+)
 
 from .conftest import BOSTON, TORONTO
 
@@ -244,3 +254,38 @@ def test_the_card_site_summary_follows_the_sites(trial, publish):
     )
     entry.refresh_from_db()
     assert (entry.site_count, entry.country_count) == (3, 2)  # no facet key changed, still updated
+
+
+def test_the_search_index_rows_carry_every_facet_but_the_words(trial, publish):
+    """On PostgreSQL a combination of filters is answered from these keys."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the search index is PostgreSQL's")
+    publish(trial)
+    keys = ProjectSearch.objects.get(project=trial).facet_keys
+    assert keys == facets.indexed_keys(ProjectFacets.objects.get(project=trial).keys)
+    assert {"condition:migraine", "country:Canada", "state:Massachusetts", "sex:all"} <= set(keys)
+    assert {"study_type:clinical_trial", "sponsor:northwind-therapeutics"} <= set(keys)
+    assert not [k for k in keys if k.startswith(("word:", "all:"))]
+
+
+def test_a_refresh_that_changes_nothing_leaves_the_search_index_row_alone(trial, publish):
+    """Every rewrite leaves a dead row behind, and a ranked search of a
+    common word reads the whole table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the search index is PostgreSQL's")
+    publish(trial)
+
+    def row_version():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT xmin::text FROM projects_projectsearch WHERE project_id = %s", [trial.pk]
+            )
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    facets.refresh([trial.pk])
+    assert row_version() == before
+    Project.objects.filter(pk=trial.pk).update(sex_eligibility="female")
+    facets.refresh([trial.pk])
+    assert row_version() != before
+    assert "sex:female" in ProjectSearch.objects.get(project=trial).facet_keys

@@ -211,6 +211,8 @@ def test_counts_come_from_the_facet_table_for_no_filter_or_one(make_project, pub
         "q=sleep&condition=migraine&recruiting=on&study_type=clinical_trial",
         "q=sleep&sort=relevance",
         "q=sleep&sort=-reviewed&age=45",
+        "q=sleep&sponsor=sponsor-3&status=completed",
+        "q=sleep&study_type=clinical_trial&funding=phase_2&sex=female",
     ],
 )
 def test_the_search_index_path_finds_what_the_project_table_finds(make_project, publish, query):
@@ -222,6 +224,28 @@ def test_the_search_index_path_finds_what_the_project_table_finds(make_project, 
     found = list(filterset.result_ids())
     assert found == list(filterset.qs.values_list("pk", flat=True))
     assert found  # every combination here has results
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "country=Canada&study_type=nih_research",  # none: lab research here is in the US
+        "country=United+States&status=recruiting",
+        "sponsor=sponsor-3&study_type=clinical_trial&condition=asthma",
+        "state=Texas&funding=phase_2&recruiting=on",
+        "country=Canada&healthy=on",
+        "condition=asthma&sex=female&country=Canada",  # sex: counted from the results
+    ],
+)
+def test_combined_filters_are_counted_exactly(make_project, publish, query):
+    """Two filters or more are counted in SQL (on PostgreSQL from the search
+    index's facet keys when it holds every filter in use): the count is the
+    number of results."""
+    published_projects(make_project, publish, 12)
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+    assert filterset.is_valid(), filterset.form.errors
+    assert filterset.exact_count() is None
+    assert filterset.counted_ids().count() == filterset.qs.count()
 
 
 @pytest.mark.parametrize(
