@@ -362,25 +362,37 @@ class ProjectFilter(django_filters.FilterSet):
         return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
 
     def counted_ids(self) -> QuerySet:
-        """What the listing counts when the facet table cannot say: on
-        PostgreSQL, when the search index answers every filter in use, its
-        rows (one GIN index intersects the facet keys, so "lab research in
-        Canada" is known to be empty without walking every lab project);
-        otherwise the results themselves."""
-        if search.ranked() and not self._searching() and self.near_sites is None:
-            entries, others = self._narrow_entries(ProjectSearch.objects.all())
+        """What the listing counts when the facet table cannot say (see
+        ``ids_without``)."""
+        return self.ids_without(None)
+
+    def ids_without(self, name: str | None) -> QuerySet:
+        """The IDs of the results of every filter in use but ``name``,
+        unordered, the cheapest way: on PostgreSQL, when the search index
+        answers every one of those filters, its rows (one GIN index
+        intersects the facet keys, so "lab research in Canada" is known to
+        be empty without walking every lab project); otherwise the projects."""
+        if search.ranked():
+            text = self.search_text if self._searching() and name != "q" else None
+            start = search.matching_entries(text) if text else ProjectSearch.objects.all()
+            entries, others = self._narrow_entries(start, excluding=name)
             if not others:
                 return entries.values_list("project_id", flat=True)
-        return self.result_ids()
+        return self.without(name).order_by().values_list("pk", flat=True)
 
-    def _narrow_entries(self, entries: QuerySet) -> tuple[QuerySet, list[str]]:
+    def _narrow_entries(
+        self, entries: QuerySet, excluding: str | None = None
+    ) -> tuple[QuerySet, list[str]]:
         """``entries`` (search index rows) narrowed by every filter in use
-        that the rows answer: facet keys, all in one containment test (one
-        key per filter: "open to women" is two keys, so it is left to the
-        project rows), and "recruiting now" by the recruiting rank. Returns them and the names of the filters they cannot answer
-        (the search text excepted: the caller matched it)."""
+        that the rows answer: facet keys, all in one containment test, and
+        "recruiting now" by the recruiting rank ("open to women" would be
+        either of two keys, so the project rows answer it). Returns them
+        and the names of the filters they cannot answer, leaving out the
+        search text (the caller matched it) and ``excluding``."""
         together, others = [], []
         for name, _shown in self.active():
+            if name == excluding:
+                continue
             value = self.form.cleaned_data[name]
             if name == "recruiting":
                 entries = entries.filter(recruitment_rank=0)  # open statuses rank first
@@ -583,7 +595,7 @@ class ProjectFilter(django_filters.FilterSet):
         used = self.active()
         if len(used) < 2:
             return []
-        checks = [self.without(name).order_by().values("pk")[:1] for name, _v in used]
+        checks = [self.ids_without(name)[:1] for name, _v in used]
         found = exists_each(checks)
         return [pair for pair, ok in zip(used, found) if ok]
 

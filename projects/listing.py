@@ -148,15 +148,17 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
     if near:
         # The other filters' projects (the place is this query's own part);
         # no ORDER BY, so the (site, project) index answers it alone.
-        others = filterset.without("near").order_by().values("pk")
+        others = filterset.ids_without("near")
         pairs = (
             ProjectSite.objects.filter(site_id__in=list(near), project_id__in=others)
             .order_by()
             .values_list("project_id", "site_id")
         )
+        miles_to = {site_id: site.miles for site_id, site in near.items()}
         for project_id, site_id in pairs:
-            miles = near[site_id].miles
-            if miles < closest.get(project_id, (math.inf,))[0]:
+            miles = miles_to[site_id]
+            best = closest.get(project_id)
+            if best is None or miles < best[0]:
                 closest[project_id] = (miles, site_id)
     result = ListingPage(number=number, size=size, count=len(closest), requested=number)
     result.number = max(1, min(number, result.last_reachable))

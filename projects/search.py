@@ -100,9 +100,13 @@ def ranked_entries(text: SearchText) -> QuerySet:
     ``text``, annotated with ``relevance``: narrow rows, so ranking a common
     word reads a tenth of the pages the project table would need."""
     query = _tsquery(text)
-    return ProjectSearch.objects.filter(search_vector=query).annotate(
-        relevance=SearchRank(F("search_vector"), query)
-    )
+    return matching_entries(text).annotate(relevance=SearchRank(F("search_vector"), query))
+
+
+def matching_entries(text: SearchText) -> QuerySet:
+    """PostgreSQL: the search index rows matching ``text``, unranked (for
+    counting and for narrowing other queries)."""
+    return ProjectSearch.objects.filter(search_vector=_tsquery(text))
 
 
 def _tsquery(text: SearchText) -> SearchQuery:
