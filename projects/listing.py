@@ -104,11 +104,14 @@ class ListingPage:
         return (self.number - 1) * self.size + len(self.items)
 
 
-def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
-    """Page ``number`` (1-based) of the filtered, sorted results."""
+def page(filterset: ProjectFilter, number: int, size: int, load=None) -> ListingPage:
+    """Page ``number`` (1-based) of the filtered, sorted results, its
+    projects loaded by ``load(ids)`` (``cards`` unless told: the API loads
+    whole rows)."""
+    load = load or cards
     ids = filterset.result_ids()
     if filterset.near_sites is not None:
-        return _page_near(filterset, ids, number, size)
+        return _page_near(filterset, ids, number, size, load)
     count = filterset.exact_count()
     capped = False
     if count is None:
@@ -127,7 +130,7 @@ def page(filterset: ProjectFilter, number: int, size: int) -> ListingPage:
             page_ids = list(first_group[offset : offset + size])
         if len(page_ids) < min(size, count - offset):
             page_ids = list(ids[offset : offset + size])
-        result.items = cards(page_ids)
+        result.items = load(page_ids)
     return result
 
 
@@ -139,7 +142,7 @@ class Nearest:
     site: object  # filters.NearSite: institution, city, state
 
 
-def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> ListingPage:
+def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> ListingPage:
     """With a place: every matching project's nearest site, from one query
     over the sites within the radius (so the count is exact), nearest first
     unless another order was chosen."""
@@ -170,7 +173,7 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int) -> Listing
         page_ids = [pk for pk, _where in first[offset:]]
     else:
         page_ids = list(ids[offset : offset + size])
-    result.items = cards(page_ids)
+    result.items = load(page_ids)
     for project in result.items:
         if project.pk in closest:
             miles, site_id = closest[project.pk]
@@ -184,22 +187,23 @@ def cards(ids: list[int]) -> list[Project]:
     by ``projects.facets``, so no card aggregates over its sites."""
     projects = (
         Project.objects.listed()
-        .filter(pk__in=ids)
         .for_listing_cards()
         .select_related("facet_entry")
         .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
     )
-    by_pk = {project.pk: project for project in projects}
-    items = []
-    for pk in ids:
-        project = by_pk.get(pk)
-        if project is None:  # withdrawn between the two queries
-            continue
+    items = in_order(projects, ids)
+    for project in items:
         entry = getattr(project, "facet_entry", None)
         project.site_summary = (
             SiteSummary(*(getattr(entry, name) for name in SUMMARY_FIELDS))
             if entry
             else SiteSummary(0, 0, "", "", "")
         )
-        items.append(project)
     return items
+
+
+def in_order(projects, ids: list[int]) -> list[Project]:
+    """The rows of ``projects`` whose keys are ``ids``, in that order (one
+    query); a project withdrawn since its key was read is left out."""
+    by_pk = {project.pk: project for project in projects.filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -4,14 +4,16 @@ and one by slug) and the conditions they are about.
 Every queryset starts from ``Project.objects.listed()`` and reads the live
 row only. The list is filtered by ``ProjectFilter`` through django-filter's
 DRF backend (a value it cannot read is a 400 naming the field), paginated
-by page number with a capped page size, and loaded in a fixed number of
-queries whatever the page size: the page, its count, and one query for
-each related list (conditions, sites).
+and paged like the listing (``pagination``: cheap counts, capped depth),
+and loaded in a fixed number of queries whatever the page size: the
+page's keys, its count, its rows and one query for each related list
+(conditions, sites).
 """
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
+from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -20,6 +22,7 @@ from .. import directory
 from . import schema  # noqa: F401  (registers the OpenAPI parameters of ProjectFilter)
 from ..filters import ProjectFilter
 from ..models import Contact, Project, ProjectInvestigator, ProjectSite
+from .pagination import ListingPagination
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
 
 
@@ -27,6 +30,18 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class ListingFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, keeping the filterset on the view: the
+    pagination asks it for the page's projects, as the listing does."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid() and self.raise_exception:
+            raise filter_utils.translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -41,14 +56,20 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListingFilterBackend]
     filterset_class = ProjectFilter
-    pagination_class = Pagination
+    pagination_class = ListingPagination
 
     def get_queryset(self):
+        if self.action == "list":
+            # A page's sites by key, in a query of their own: joined to the
+            # links of 20 projects, the planner (misled by trials with
+            # hundreds of sites) reads every site.
+            sites = ("project_sites", "project_sites__site")
+        else:
+            sites = (Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),)
         projects = Project.objects.listed().select_related("sponsor").prefetch_related(
-            "conditions",
-            Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
+            "conditions", *sites
         )
         if self.action == "retrieve":
             return projects.prefetch_related(
@@ -60,8 +81,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 Prefetch("contacts", queryset=Contact.objects.select_related("site")),
             )
-        # A stable order for pages; the `sort` filter replaces it when given.
-        return projects.order_by("lay_title", "pk")
+        # The pagination loads the page's rows by key; the filters order them.
+        return projects
 
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer

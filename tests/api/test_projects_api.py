@@ -171,6 +171,29 @@ def test_pages_are_capped(client, make_project, publish):
     assert client.get(LIST, {"page": "abc"}).status_code == 404
 
 
+def test_the_list_is_paged_like_the_listing(client, make_project, publish, monkeypatch):
+    """Cheap counts (stopped at the limit and said so), a capped depth, and
+    the listing's order: recruiting first, then most recently reviewed."""
+    from projects import listing
+
+    rich_projects(make_project, publish, 12)
+    page = client.get(LIST, {"page_size": 5}).json()
+    assert page["count"] == 12 and page["count_is_capped"] is False
+    html = client.get(reverse("projects:list"))
+    assert [p["lay_title"] for p in page["results"]] == [
+        p.lay_title for p in html.context["object_list"][:5]
+    ]
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 4)
+    page = client.get(LIST, {"page_size": 2, "condition": "asthma", "country": "United States"}).json()
+    assert page["count"] == 4 and page["count_is_capped"] is True
+    assert page["next"].endswith("page=2&page_size=2")
+    monkeypatch.setattr(listing, "MAX_PAGES", 2)
+    assert client.get(LIST, {"page": 2, "page_size": 2}).status_code == 200
+    beyond = client.get(LIST, {"page": 3, "page_size": 2})
+    assert beyond.status_code == 404 and "Narrow the search" in beyond.json()["detail"]
+    assert client.get(LIST, {"page": 0}).status_code == 404
+
+
 def test_page_size_is_capped_at_one_hundred():
     request = Request(APIRequestFactory().get(LIST, {"page_size": "5000"}))
     assert Pagination().get_page_size(request) == 100
