@@ -27,6 +27,7 @@ from .project import (
     ProjectSite,
     add_months,
     page_conditions,
+    page_contacts,
     prefetch_page_records,
 )
 from .review import ReviewEvent, ReviewReminder
@@ -59,6 +60,7 @@ __all__ = [
     "Site",
     "add_months",
     "page_conditions",
+    "page_contacts",
     "prefetch_page_records",
     "unique_slug",
     "unique_slugs",
