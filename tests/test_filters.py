@@ -367,3 +367,27 @@ def test_a_place_that_cannot_be_read_is_explained(around_boston, near, message):
     filterset = ProjectFilter(QueryDict(f"near={near}"), queryset=Project.objects.listed())
     assert not filterset.is_valid()
     assert message in " ".join(filterset.form.errors["near"])
+
+
+# The form's inputs --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "plain, django_widget, value",
+    [
+        (filters.PlainTextInput, "TextInput", 'brest "cancer" <b>'),
+        (filters.PlainTextInput, "TextInput", None),
+        (filters.PlainNumberInput, "NumberInput", 45),
+        (filters.PlainCheckboxInput, "CheckboxInput", True),
+        (filters.PlainCheckboxInput, "CheckboxInput", False),
+        (filters.PlainHiddenInput, "HiddenInput", "1"),
+    ],
+)
+def test_plain_inputs_render_what_djangos_templates_render(plain, django_widget, value):
+    from django import forms
+
+    attrs = {"type": "search", "placeholder": "e.g. “breast” & cancer", "min": 0, "required": True}
+    if django_widget in ("CheckboxInput", "HiddenInput"):
+        attrs = {"data-x": "<y>"}
+    expected = getattr(forms, django_widget)(attrs=attrs).render("q", value, {"id": "id_q"})
+    assert plain(attrs=attrs).render("q", value, {"id": "id_q"}) == expected
