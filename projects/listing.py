@@ -11,17 +11,18 @@ whatever the filters, the depth and the page size.
   does); beyond that the page asks the visitor to narrow the search. A
   page past the end shows the last page, with a note.
 - Near a place: the sites within the radius come from a bounding-box
-  query, the projects at them from one more, so the count is exact and the
-  order can be nearest first; each card says how far its nearest site is.
+  query; one more finds each project's nearest site among them, counts
+  the projects exactly and returns a page of them, nearest first; each
+  card says how far its nearest site is.
 - Loading: the page's IDs first (the only query that sorts), then those
   rows with only the columns a card shows, their sponsor and their site
   summary (kept by ``projects.facets``), then their conditions.
 """
 
-import heapq
 import math
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -143,42 +144,75 @@ class Nearest:
 
 
 def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> ListingPage:
-    """With a place: every matching project's nearest site, from one query
-    over the sites within the radius (so the count is exact), nearest first
-    unless another order was chosen."""
+    """With a place: the matching projects with a site within the radius,
+    nearest first unless another order was chosen, each with its nearest
+    site. The database finds each project's nearest site and counts them
+    (``_nearest``), so only a page of rows comes back however many sites
+    the radius holds."""
     near = filterset.near_sites
-    closest: dict[int, tuple[float, int]] = {}  # project: (miles, site)
-    if near:
-        # The other filters' projects (the place is this query's own part);
-        # no ORDER BY, so the (site, project) index answers it alone.
-        others = filterset.ids_without("near")
-        pairs = (
-            ProjectSite.objects.filter(site_id__in=list(near), project_id__in=others)
-            .order_by()
-            .values_list("project_id", "site_id")
-        )
-        miles_to = {site_id: site.miles for site_id, site in near.items()}
-        for project_id, site_id in pairs:
-            miles = miles_to[site_id]
-            best = closest.get(project_id)
-            if best is None or miles < best[0]:
-                closest[project_id] = (miles, site_id)
-    result = ListingPage(number=number, size=size, count=len(closest), requested=number)
-    result.number = max(1, min(number, result.last_reachable))
-    offset = (result.number - 1) * size
+    result = ListingPage(number=number, size=size, requested=number)
+    if not near:
+        return result
+    # The other filters' projects (the place is this query's own part).
+    others = filterset.ids_without("near")
+    result.number = min(number, MAX_PAGES)
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
-        first = heapq.nsmallest(
-            offset + size, closest.items(), key=lambda item: (item[1], item[0])
-        )
-        page_ids = [pk for pk, _where in first[offset:]]
+        rows, result.count = _nearest(near, others, size, (result.number - 1) * size)
+        if not rows and result.number > 1:  # past the end: the last page
+            _rows, result.count = _nearest(near, others, 1, 0)
+            result.number = max(1, min(result.number, result.last_reachable))
+            rows, _count = _nearest(near, others, size, (result.number - 1) * size)
+        page_ids = [project_id for project_id, _site, _miles in rows]
     else:
+        _rows, result.count = _nearest(near, others, 1, 0)
+        result.number = max(1, min(result.number, result.last_reachable))
+        offset = (result.number - 1) * size
         page_ids = list(ids[offset : offset + size])
+        rows, _count = _nearest(near, others, size, 0, among=page_ids)
+    closest = {project_id: (miles, site_id) for project_id, site_id, miles in rows}
     result.items = load(page_ids)
     for project in result.items:
         if project.pk in closest:
             miles, site_id = closest[project.pk]
             project.nearest = Nearest(miles, near[site_id])
     return result
+
+
+def _nearest(near: dict, projects, limit: int, offset: int, among: list[int] | None = None):
+    """Each of ``projects`` (a query of keys) with a site in ``near``
+    ({site ID: NearSite}), with its nearest site and the miles to it, nearest
+    first: rows ``offset`` to ``offset + limit`` of them (those among the
+    projects ``among``, if given), and how many there are in all. One query:
+    the sites' distances travel in it as a VALUES list."""
+    projects_sql, params = projects.query.sql_with_params()
+    distances = ", ".join(["(%s, %s)"] * len(near))
+    params = [value for site_id, site in near.items() for value in (site_id, site.miles)] + list(
+        params
+    )
+    narrowed = ""
+    if among is not None:
+        narrowed = f" AND link.project_id IN ({', '.join(['%s'] * len(among)) or 'NULL'})"
+        params += among
+    links = connections[projects.db].ops.quote_name(ProjectSite._meta.db_table)
+    sql = f"""
+        WITH near (site_id, miles) AS (VALUES {distances})
+        SELECT project_id, site_id, miles, COUNT(*) OVER () FROM (
+            SELECT link.project_id, link.site_id, near.miles, ROW_NUMBER() OVER (
+                PARTITION BY link.project_id ORDER BY near.miles, link.site_id
+            ) AS closeness
+            FROM {links} AS link INNER JOIN near ON near.site_id = link.site_id
+            WHERE link.project_id IN ({projects_sql}){narrowed}
+        ) AS ranked
+        WHERE closeness = 1
+        ORDER BY miles, project_id
+        LIMIT %s OFFSET %s
+    """
+    # Raw SQL bypasses the database router: ask it (a read replica may serve this).
+    with connections[projects.db].cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+    total = rows[0][3] if rows else 0
+    return [(project_id, site_id, miles) for project_id, site_id, miles, _total in rows], total
 
 
 def cards(ids: list[int]) -> list[Project]:
