@@ -391,3 +391,16 @@ def test_plain_inputs_render_what_djangos_templates_render(plain, django_widget,
         attrs = {"data-x": "<y>"}
     expected = getattr(forms, django_widget)(attrs=attrs).render("q", value, {"id": "id_q"})
     assert plain(attrs=attrs).render("q", value, {"id": "id_q"}) == expected
+
+
+def test_a_checkbox_comes_before_its_label_and_other_fields_after_theirs():
+    from projects.templatetags.project_pages import filter_field
+
+    form = ProjectFilter(QueryDict("recruiting=on&age=45")).form
+    assert str(filter_field(form["recruiting"])) == (
+        '<div class="filter filter-check"><input type="checkbox" name="recruiting" id="id_recruiting"'
+        ' checked> <label for="id_recruiting">Recruiting now</label></div>'
+    )
+    assert str(filter_field(form["age"])).startswith(
+        '<div class="filter filter-age"><label for="id_age">My age (years)</label> <input type="number"'
+    )

@@ -1,7 +1,7 @@
 """Template access to ``projects.presenters`` for the public pages:
 ``{% quick_facts project as facts %}`` and so on, one tag per presenter."""
 
-from django import template
+from django import forms, template
 from django.utils.html import format_html, format_html_join
 
 from .. import presenters
@@ -31,7 +31,7 @@ def facet_datalist(element_id, choices):
 def filter_field(field):
     """One field of the listing's filter form with its label, built in
     Python: an ``{% include %}`` per field cost the page about 1.5 ms."""
-    if field.widget_type == "checkbox":
+    if isinstance(field.field.widget, forms.CheckboxInput):
         return format_html(
             '<div class="filter filter-check">{} <label for="{}">{}</label></div>',
             field,
