@@ -395,7 +395,8 @@ class Generator:
         print("facets:", facets.rebuild(), "listed projects counted")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM FULL ANALYZE")
+                cursor.execute("VACUUM FULL")
+                cursor.execute("VACUUM ANALYZE")  # FULL leaves the visibility map unset
 
     # Shared records ------------------------------------------------------
 
