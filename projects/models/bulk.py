@@ -15,6 +15,8 @@ It returns nothing: callers find new rows again by a unique key. It runs
 no ``save()`` and sends no signals, like ``bulk_create``.
 """
 
+import json
+
 from django.db import connections, models, router
 from django.utils import timezone
 
@@ -89,12 +91,19 @@ def _converter(field, connection):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _json_text(field):
+    """A JSON field's value as JSON text (PostgreSQL arrays of JSON go as text)."""
+    return lambda value: json.dumps(value, cls=field.encoder)
+
+
 def update_rows(model, rows: list[dict]) -> None:
     """Update rows by primary key: each row a dict of ``pk`` and the fields
     (names or attnames) to set. Rows that set the same fields are updated
     together: one prepared UPDATE through ``executemany`` on SQLite, one
-    ``UPDATE ... FROM (VALUES ...)`` on PostgreSQL. (``bulk_update`` would
-    build a CASE expression per field over every row instead.)"""
+    ``UPDATE ... FROM unnest(...)`` on PostgreSQL with one array parameter
+    per column. (``bulk_update`` would build a CASE expression per field
+    over every row instead; a ``VALUES`` list would give the driver and the
+    server a statement with a placeholder per value to parse.)"""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -106,7 +115,13 @@ def update_rows(model, rows: list[dict]) -> None:
     with connection.cursor() as cursor, connection.wrap_database_errors:
         for names, group in groups.items():
             fields = [model._meta.get_field(name) for name in names]
-            converters = [_converter(field, connection) for field in fields]
+            postgresql = connection.vendor == "postgresql"
+            converters = [
+                _json_text(field)
+                if postgresql and isinstance(field, models.JSONField)
+                else _converter(field, connection)
+                for field in fields
+            ]
             params = [
                 [row["pk"]]
                 + [
@@ -115,24 +130,34 @@ def update_rows(model, rows: list[dict]) -> None:
                 ]
                 for row in group
             ]
-            if connection.vendor == "postgresql":
-                # One statement for the group: UPDATE ... FROM (VALUES ...), each
-                # value cast to its column's type (a NULL in VALUES has none).
-                columns = [model._meta.pk, *fields]
-                values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(group))
-                assignments = ", ".join(
-                    f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}"
-                    for f in fields
-                )
-                names_sql = ", ".join(quote(f.column) for f in columns)
-                cursor.execute(
-                    f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({names_sql}) "
-                    f"WHERE {table}.{key} = v.{key}::{model._meta.pk.db_type(connection)}",
-                    [value for row in params for value in row],
-                )
+            if postgresql:
+                cursor.execute(*_unnest_update(connection, model, fields, params))
             else:
                 assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
                 cursor.executemany(
                     f"UPDATE {table} SET {assignments} WHERE {key} = %s",
                     [row[1:] + row[:1] for row in params],
                 )
+
+
+def _unnest_update(connection, model, fields, params: list[list]) -> tuple[str, list]:
+    """PostgreSQL: one UPDATE for rows setting the same fields, its values
+    sent as one array per column (``unnest`` turns them back into rows), so
+    the statement stays short however many rows it updates."""
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = [model._meta.pk, *fields]
+    arrays = []
+    for index, field in enumerate(columns):
+        values = [row[index] for row in params]
+        # JSON goes as text (``_json_text``), cast element by element.
+        cast = "text[]::jsonb[]" if isinstance(field, models.JSONField) else "{}[]"
+        arrays.append((values, cast.format(field.db_type(connection))))
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    unnested = ", ".join(f"%s::{cast}" for _, cast in arrays)
+    names = ", ".join(quote(f.column) for f in columns)
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM unnest({unnested}) AS v({names}) "
+        f"WHERE {table}.{key} = v.{key}"
+    )
+    return sql, [values for values, _ in arrays]
