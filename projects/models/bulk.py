@@ -20,6 +20,8 @@ import json
 from django.db import connections, models, router
 from django.utils import timezone
 
+from .arrays import array_literal
+
 #: Field types whose Python values every backend's driver takes as they are.
 _PLAIN = (
     models.CharField,
@@ -142,17 +144,17 @@ def update_rows(model, rows: list[dict]) -> None:
 
 def _unnest_update(connection, model, fields, params: list[list]) -> tuple[str, list]:
     """PostgreSQL: one UPDATE for rows setting the same fields, its values
-    sent as one array per column (``unnest`` turns them back into rows), so
-    the statement stays short however many rows it updates."""
+    sent as one array literal per column (``unnest`` turns them back into
+    rows), so the statement stays short however many rows it updates."""
     quote = connection.ops.quote_name
     table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = [model._meta.pk, *fields]
     arrays = []
     for index, field in enumerate(columns):
-        values = [row[index] for row in params]
+        literal = array_literal(row[index] for row in params)
         # JSON goes as text (``_json_text``), cast element by element.
         cast = "text[]::jsonb[]" if isinstance(field, models.JSONField) else "{}[]"
-        arrays.append((values, cast.format(field.db_type(connection))))
+        arrays.append((literal, cast.format(field.db_type(connection))))
     assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
     unnested = ", ".join(f"%s::{cast}" for _, cast in arrays)
     names = ", ".join(quote(f.column) for f in columns)

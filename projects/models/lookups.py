@@ -5,7 +5,8 @@ application IDs, project IDs). With ``__in`` every key is a placeholder
 of its own: the driver splits the statement at each one, in Python and
 without its statement cache (long statements are not cached), and the
 server parses and plans a list as long. ``= ANY(%s)`` sends the keys as a
-single array parameter: a short statement, the same for every batch.
+single array parameter (``arrays.array_literal``): a short statement,
+the same for every batch.
 Elsewhere (SQLite) it is ``IN``, as are its results everywhere: NULLs
 never match, an empty list matches nothing. Meant for plain keys (text,
 numbers, primary keys); registered on every field, foreign keys too
@@ -15,6 +16,8 @@ numbers, primary keys); registered on every field, foreign keys too
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
+
+from .arrays import array_literal
 
 
 class Any(In):
@@ -26,7 +29,8 @@ class Any(In):
             values = list(dict.fromkeys(value for value in self.rhs if value is not None))
             if not values:
                 raise EmptyResultSet
-            return f"{lhs} = ANY(%s)", (*lhs_params, values)
+            cast = self.lhs.output_field.db_type(connection)
+            return f"{lhs} = ANY(%s::{cast}[])", (*lhs_params, array_literal(values))
         return self.as_sql(compiler, connection)  # a subquery: IN (SELECT ...)
 
 
