@@ -322,12 +322,12 @@ def _spaced_sqlite_checkpoints(pages: int = 16384):
 
 
 @contextlib.contextmanager
-def _larger_sqlite_cache(kilobytes: int = 32 * 1024):
+def _larger_sqlite_cache(kilobytes: int = 16 * 1024):
     """SQLite keeps 2 MB of the database in memory by default; an import
     touches pages all over the project table and its indexes, and with so
     small a cache reads them back from the file again and again (a system
     call each). While importing, this connection keeps up to ``kilobytes``
-    (32 MB, within the import's memory budget); afterwards the default
+    (16 MB, within the import's memory budget); afterwards the default
     comes back and the memory is handed back before sites are placed
     (whose centroid index needs it)."""
     if connection.vendor != "sqlite":

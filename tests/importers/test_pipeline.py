@@ -54,7 +54,7 @@ def test_sqlite_imports_with_a_larger_cache_and_gives_it_back():
     pipeline.import_files(pipeline.CTGOV, [CTGOV_PAGE], progress=cache_size)
     cache_size()
     assert sizes[0] == sizes[-1] == -2000  # SQLite's default: 2 MB
-    assert set(sizes[1:-1]) == {-32 * 1024}  # 32 MB while importing
+    assert set(sizes[1:-1]) == {-16 * 1024}  # 16 MB while importing
 
 
 @pytest.mark.parametrize("parallel", [False, True])
