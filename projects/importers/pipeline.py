@@ -41,10 +41,7 @@ from .records import MappingError, ProjectRecord
 
 logger = logging.getLogger("projects.importers")
 
-#: Records saved per transaction. Each batch costs a fixed two dozen
-#: queries and a commit whatever its size; 1,000 keeps that to a tenth of
-#: an import's time while one batch's records stay a few megabytes.
-BATCH_SIZE = 1000
+BATCH_SIZE = 500
 MAX_REPORTED_PROBLEMS = 1000
 
 
