@@ -53,7 +53,27 @@ def insert_rows(model, rows: list[dict]) -> None:
             # and callables like list() must not be shared between rows.
             default = field.get_default
         columns.append((field.attname, field.name, _copy_converter(field, connection), default))
-    params = []
+    params = _values(rows, columns)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            # COPY: a fraction of the server's work per row of INSERT. Rows are
+            # made as they are sent, so the server stores the first ones while
+            # the next are still being made.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(params)
+            )
+
+
+def _values(rows: list[dict], columns: list[tuple]):
+    """Each row's values in column order, converted for the driver, one row at a time."""
     for row in rows:
         values = []
         for attname, name, convert, default in columns:
@@ -65,19 +85,7 @@ def insert_rows(model, rows: list[dict]) -> None:
             else:
                 value = default()
             values.append(value if convert is None or value is None else convert(value))
-        params.append(values)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            # COPY: a fraction of the server's work per row of INSERT.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", params)
+        yield values
 
 
 def _converter(field, connection):
