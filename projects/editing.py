@@ -110,7 +110,7 @@ def create_projects(
             )
         insert_rows(Project, rows)
         found = dict(
-            Project.objects.filter(slug__in=[row["slug"] for row in rows]).values_list("slug", "pk")
+            Project.objects.filter(slug__any=[row["slug"] for row in rows]).values_list("slug", "pk")
         )
         pks = [found[row["slug"]] for row in rows]
         insert_rows(Project.conditions.through, [

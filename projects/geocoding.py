@@ -9,12 +9,17 @@ point is never overwritten by an estimate. ``projects.signals`` runs
 ``fill_coordinates`` after each save of such a site; ``geocode_sites``
 fills the ones already stored, at the end of every import (which writes
 sites in bulk, without signals) and from ``manage.py geocode_sites``.
+An import places thousands of sites at once, so ``geocode_sites`` reads
+only the columns a centroid needs and writes them with ``update_rows``
+(one prepared statement per batch) rather than ``bulk_update``'s CASE
+expression over every row.
 """
 
 from geo.centroids import centroid_for
 
 from .choices import CoordinatesSource
 from .models import Site
+from .models.bulk import update_rows
 
 GEOCODED_FIELDS = ["latitude", "longitude", "coordinates_source"]
 
@@ -36,7 +41,11 @@ def geocode_sites(batch_size: int = 500) -> tuple[int, int]:
     """Fill every stored site without coordinates that a centroid can place;
     returns (filled, left without)."""
     filled = missing = 0
-    pending = Site.objects.filter(latitude__isnull=True).order_by("pk")
+    pending = (
+        Site.objects.filter(latitude__isnull=True)
+        .only("zip_code", "city", "state", "country", *GEOCODED_FIELDS)
+        .order_by("pk")
+    )
     last_pk = 0
     while True:
         batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
@@ -44,6 +53,15 @@ def geocode_sites(batch_size: int = 500) -> tuple[int, int]:
             return filled, missing
         last_pk = batch[-1].pk
         done = [site for site in batch if fill_coordinates(site)]
-        Site.objects.bulk_update(done, GEOCODED_FIELDS)
+        update_rows(Site, [_coordinates(site) for site in done])
         filled += len(done)
         missing += len(batch) - len(done)
+
+
+def _coordinates(site: Site) -> dict:
+    return {
+        "pk": site.pk,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "coordinates_source": str(site.coordinates_source),  # the code, not the enum
+    }

@@ -4,6 +4,7 @@ database: defaults, JSON, dates, NULLs, generated columns left alone."""
 import datetime
 
 import pytest
+from django.db import connection
 
 from projects.models import Organization, Project, Site
 from projects.models.bulk import insert_rows, update_rows
@@ -83,3 +84,19 @@ def test_updated_rows_take_values_nulls_and_json():
     )
     assert project.start_date == datetime.date(2024, 9, 1)  # not named, not touched
     assert (site.latitude, site.longitude, site.coordinates_source) == (42.36, -71.06, "registry")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL storage")
+def test_long_source_texts_are_compressed_with_lz4_on_postgresql():
+    """Migration 0012: the abstracts an import writes are compressed the fast way."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'projects_project'::regclass AND attname = ANY(%s)",
+            [["source_summary", "source_public_health_relevance", "source_keywords"]],
+        )
+        assert dict(cursor.fetchall()) == {
+            "source_summary": "l",
+            "source_public_health_relevance": "l",
+            "source_keywords": "l",
+        }

@@ -232,7 +232,7 @@ def _import_outcomes(
 ) -> Summary:
     run = _Run(strict, progress or (lambda n: None), summary or Summary())
     batch: list[tuple[streams.Position, ProjectRecord]] = []
-    with _spaced_sqlite_checkpoints():
+    with _spaced_sqlite_checkpoints(), _larger_sqlite_cache():
         return _run_outcomes(run, outcomes, batch_size, batch)
 
 
@@ -319,6 +319,30 @@ def _spaced_sqlite_checkpoints(pages: int = 16384):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint={int(default)}")
+
+
+@contextlib.contextmanager
+def _larger_sqlite_cache(kilobytes: int = 16 * 1024):
+    """SQLite keeps 2 MB of the database in memory by default; an import
+    touches pages all over the project table and its indexes, and with so
+    small a cache reads them back from the file again and again (a system
+    call each). While importing, this connection keeps up to ``kilobytes``
+    (16 MB, within the import's memory budget); afterwards the default
+    comes back and the memory is handed back before sites are placed
+    (whose centroid index needs it)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        default = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size={-int(kilobytes)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(default)}")
+            cursor.execute("PRAGMA shrink_memory")
 
 
 # Reading and mapping in a second process --------------------------------------

@@ -183,11 +183,11 @@ def _existing_projects(records: list[ProjectRecord]):
     applications = [r.nih_application_id for r in records if r.nih_application_id]
     query = Q(pk__in=[])
     if nct_ids:
-        query |= Q(nct_id__in=nct_ids)
+        query |= Q(nct_id__any=nct_ids)
     if cores:
-        query |= Q(nih_core_project_number__in=cores)
+        query |= Q(nih_core_project_number__any=list(cores))
     if applications:
-        query |= Q(nih_application_id__in=applications)
+        query |= Q(nih_application_id__any=applications)
     by_key, by_application = {}, {}
     found = Project.objects.select_for_update(of=("self",)).filter(query).only(*_IDENTITY)
     for project in found:
@@ -294,7 +294,7 @@ def _organizations(records) -> dict[str, int]:
     for org in records:
         wanted.setdefault(_organization_key(org), org)
     found = dict(
-        Organization.objects.filter(match_key__in=list(wanted)).values_list("match_key", "pk")
+        Organization.objects.filter(match_key__any=list(wanted)).values_list("match_key", "pk")
     )
     missing = [(key, org) for key, org in wanted.items() if key not in found]
     if missing:
@@ -317,7 +317,7 @@ def _organizations(records) -> dict[str, int]:
             ],
         )
         found.update(
-            Organization.objects.filter(match_key__in=[key for key, _ in missing]).values_list(
+            Organization.objects.filter(match_key__any=[key for key, _ in missing]).values_list(
                 "match_key", "pk"
             )
         )
@@ -329,7 +329,7 @@ def _sites(records) -> dict[str, int]:
     for site in records:
         wanted.setdefault(_site_key(site), site)
     found, located = {}, []
-    existing = Site.objects.filter(match_key__in=list(wanted))
+    existing = Site.objects.filter(match_key__any=list(wanted))
     estimates = {"", CoordinatesSource.ZIP, CoordinatesSource.CITY}
     for pk, key, source in existing.values_list("pk", "match_key", "coordinates_source"):
         found[key] = pk
@@ -350,7 +350,7 @@ def _sites(records) -> dict[str, int]:
     if missing:
         insert_rows(Site, [_new_site(key, site) for key, site in missing])
         found.update(
-            Site.objects.filter(match_key__in=[key for key, _ in missing]).values_list(
+            Site.objects.filter(match_key__any=[key for key, _ in missing]).values_list(
                 "match_key", "pk"
             )
         )
@@ -387,14 +387,14 @@ def _people(pairs) -> dict[tuple, int]:
     profiles = [identity[1] for identity in wanted if identity[0] == "profile"]
     found: dict[tuple, int] = {
         ("profile", profile): pk
-        for profile, pk in Investigator.objects.filter(nih_profile_id__in=profiles).values_list(
+        for profile, pk in Investigator.objects.filter(nih_profile_id__any=profiles).values_list(
             "nih_profile_id", "pk"
         )
     }
     unmatched = {identity: pair for identity, pair in wanted.items() if identity not in found}
     keys = {_person_key(*pair): identity for identity, pair in unmatched.items()}
     adopted = []
-    rows = Investigator.objects.filter(match_key__in=list(keys)).order_by("nih_profile_id", "pk")
+    rows = Investigator.objects.filter(match_key__any=list(keys)).order_by("nih_profile_id", "pk")
     for row in rows.values("pk", "match_key", "nih_profile_id"):
         identity = keys[row["match_key"]]
         if identity in found:
@@ -426,8 +426,8 @@ def _people(pairs) -> dict[tuple, int]:
             ],
         )
         created = Investigator.objects.filter(
-            Q(nih_profile_id__in=[i[1] for i, _, _ in new if i[0] == "profile"])
-            | Q(match_key__in=[i[1] for i, _, _ in new if i[0] == "name"], nih_profile_id=None)
+            Q(nih_profile_id__any=[i[1] for i, _, _ in new if i[0] == "profile"])
+            | Q(match_key__any=[i[1] for i, _, _ in new if i[0] == "name"], nih_profile_id=None)
         )
         found.update(
             (("profile", profile) if profile else ("name", key), pk)
@@ -534,7 +534,7 @@ def _update(changed, shared: _Shared, now, counts: Counts) -> _Updates:
         return result
     pks = [project.pk for _, _, project in changed]
     current = {
-        row.pop("id"): row for row in Project.objects.filter(pk__in=pks).values("id", *_COLUMNS)
+        row.pop("id"): row for row in Project.objects.filter(pk__any=pks).values("id", *_COLUMNS)
     }
     saved = _saved_relations(pks)
     rows = []
@@ -707,7 +707,7 @@ def _saved_relations(project_ids: list[int]) -> dict[str, dict[int, list[tuple]]
             else (("core_project_number",) if kind == "grant_links" else ("order", "pk"))
         )
         by_project: dict[int, list[tuple]] = {}
-        for project_id, *row in query.filter(project_id__in=project_ids).order_by(
+        for project_id, *row in query.filter(project_id__any=project_ids).order_by(
             "project_id", *ordering
         ):
             by_project.setdefault(project_id, []).append(tuple(row))
@@ -723,7 +723,7 @@ def _write_relations(created: dict[int, dict], replaced: dict[int, dict]) -> Non
     for kind, model in _RELATION_MODELS.items():
         stale = [pk for pk, kinds in replaced.items() if kind in kinds]
         if stale:
-            model.objects.filter(project_id__in=stale).delete()
+            model.objects.filter(project_id__any=stale).delete()
     for kind, model in _RELATION_MODELS.items():
         insert_rows(
             model,

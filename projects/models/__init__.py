@@ -9,7 +9,11 @@
 - ``glossary``: jargon and its plain wording
 - ``facets``: counts of listed projects per filter value and per word
 - ``search``: the narrow search index of listed projects (PostgreSQL)
+
+``lookups`` adds ``field__any=values`` (long key lists as one array).
 """
+
+from . import lookups  # noqa: F401 - registers the ``__any`` lookup
 
 from .base import INITIALS, OTHER_INITIAL, NamedSlugModel, unique_slug, unique_slugs
 from .conditions import Condition

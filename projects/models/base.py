@@ -30,7 +30,7 @@ def unique_slugs(model, texts, max_length: int = 80) -> list[str]:
     as usual, no row uses the slugs yet; slugs within ``texts`` differ too."""
     bases = [slugify(text)[:max_length].strip("-") or "item" for text in texts]
     manager = model._default_manager
-    taken = set(manager.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    taken = set(manager.filter(slug__any=list(set(bases))).values_list("slug", flat=True))
     slugs = []
     for base in bases:
         slug, n = base, 2

@@ -5,6 +5,7 @@ memory held to one batch."""
 import json
 
 import pytest
+from django.db import connection
 
 from projects import editing, facets, revisions
 from projects.importers import pipeline
@@ -37,6 +38,23 @@ def test_progress_is_reported_record_by_record(parallel):
     seen = []
     pipeline.import_files(pipeline.CTGOV, [CTGOV_PAGE], parallel=parallel, progress=seen.append)
     assert seen == [1] * 5
+
+
+def test_sqlite_imports_with_a_larger_cache_and_gives_it_back():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+
+    def cache_size(_=None):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            sizes.append(cursor.fetchone()[0])
+
+    sizes = []
+    cache_size()
+    pipeline.import_files(pipeline.CTGOV, [CTGOV_PAGE], progress=cache_size)
+    cache_size()
+    assert sizes[0] == sizes[-1] == -2000  # SQLite's default: 2 MB
+    assert set(sizes[1:-1]) == {-16 * 1024}  # 16 MB while importing
 
 
 @pytest.mark.parametrize("parallel", [False, True])
