@@ -41,6 +41,6 @@ def _compression(method):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0011_scale_search")]
+    dependencies = [("projects", "0012_search_index_facets")]
 
     operations = [migrations.RunPython(_compression("lz4"), _compression("pglz"))]
