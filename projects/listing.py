@@ -20,6 +20,7 @@ whatever the filters, the depth and the page size.
 """
 
 import math
+from functools import partial
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -155,20 +156,21 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> L
         return result
     # The other filters' projects (the place is this query's own part).
     others = filterset.ids_without("near")
+    nearest = partial(_nearest, near, others, first=filterset.search_text is not None)
     result.number = min(number, MAX_PAGES)
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
-        rows, result.count = _nearest(near, others, size, (result.number - 1) * size)
+        rows, result.count = nearest(size, (result.number - 1) * size)
         if not rows and result.number > 1:  # past the end: the last page
-            _rows, result.count = _nearest(near, others, 1, 0)
+            _rows, result.count = nearest(1, 0)
             result.number = max(1, min(result.number, result.last_reachable))
-            rows, _count = _nearest(near, others, size, (result.number - 1) * size)
+            rows, _count = nearest(size, (result.number - 1) * size)
         page_ids = [project_id for project_id, _site, _miles in rows]
     else:
-        _rows, result.count = _nearest(near, others, 1, 0)
+        _rows, result.count = nearest(1, 0)
         result.number = max(1, min(result.number, result.last_reachable))
         offset = (result.number - 1) * size
         page_ids = list(ids[offset : offset + size])
-        rows, _count = _nearest(near, others, size, 0, among=page_ids)
+        rows, _count = nearest(size, 0, among=page_ids)
     closest = {project_id: (miles, site_id) for project_id, site_id, miles in rows}
     result.items = load(page_ids)
     for project in result.items:
@@ -178,12 +180,22 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> L
     return result
 
 
-def _nearest(near: dict, projects, limit: int, offset: int, among: list[int] | None = None):
+def _nearest(
+    near: dict,
+    projects,
+    limit: int,
+    offset: int,
+    among: list[int] | None = None,
+    first: bool = False,
+):
     """Each of ``projects`` (a query of keys) with a site in ``near``
     ({site ID: NearSite}), with its nearest site and the miles to it, nearest
     first: rows ``offset`` to ``offset + limit`` of them (those among the
     projects ``among``, if given), and how many there are in all. One query:
-    the sites' distances travel in it as a VALUES list."""
+    the sites' distances travel in it as a VALUES list. With ``first`` (a
+    search), ``projects`` are found before the sites: a search's matches
+    are few, and testing each project at a site against it reads its search
+    vector; otherwise each project at a site is looked up by its key."""
     projects_sql, params = projects.query.sql_with_params()
     distances = ", ".join(["(%s, %s)"] * len(near))
     params = [value for site_id, site in near.items() for value in (site_id, site.miles)] + list(
@@ -193,22 +205,26 @@ def _nearest(near: dict, projects, limit: int, offset: int, among: list[int] | N
     if among is not None:
         narrowed = f" AND link.project_id IN ({', '.join(['%s'] * len(among)) or 'NULL'})"
         params += among
-    links = connections[projects.db].ops.quote_name(ProjectSite._meta.db_table)
+    connection = connections[projects.db]
+    links = connection.ops.quote_name(ProjectSite._meta.db_table)
+    chosen, projects_in = "", projects_sql
+    if first and connection.vendor == "postgresql":
+        chosen, projects_in = f", chosen AS MATERIALIZED ({projects_sql})", "SELECT * FROM chosen"
     sql = f"""
-        WITH near (site_id, miles) AS (VALUES {distances})
+        WITH near (site_id, miles) AS (VALUES {distances}){chosen}
         SELECT project_id, site_id, miles, COUNT(*) OVER () FROM (
             SELECT link.project_id, link.site_id, near.miles, ROW_NUMBER() OVER (
                 PARTITION BY link.project_id ORDER BY near.miles, link.site_id
             ) AS closeness
             FROM {links} AS link INNER JOIN near ON near.site_id = link.site_id
-            WHERE link.project_id IN ({projects_sql}){narrowed}
+            WHERE link.project_id IN ({projects_in}){narrowed}
         ) AS ranked
         WHERE closeness = 1
         ORDER BY miles, project_id
         LIMIT %s OFFSET %s
     """
     # Raw SQL bypasses the database router: ask it (a read replica may serve this).
-    with connections[projects.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         rows = cursor.fetchall()
     total = rows[0][3] if rows else 0
