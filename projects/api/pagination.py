@@ -20,7 +20,8 @@ class ListingPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    invalid_page_message = _("No page %(page)s: the last is %(last)s. Narrow the search to reach more.")
+    invalid_page_message = _("No page %(page)s: the last is %(last)s.")
+    capped_message = _("Narrow the search to reach more than %(last)s pages.")
 
     def paginate_queryset(self, queryset, request, view=None):
         """``queryset`` is the view's own (listed projects with what the
@@ -31,10 +32,10 @@ class ListingPagination(PageNumberPagination):
         load = partial(listing.in_order, view.get_queryset())
         self.result = listing.page(view.filterset, number, self.get_page_size(request), load)
         if self.result.beyond_end and number > 1:
-            raise NotFound(
-                self.invalid_page_message
-                % {"page": number, "last": self.result.last_reachable}
-            )
+            message = self.invalid_page_message
+            if self.result.pages_are_capped:
+                message = f"{message} {self.capped_message}"
+            raise NotFound(message % {"page": number, "last": self.result.last_reachable})
         return self.result.items
 
     def _page_number(self, request) -> int:

@@ -763,9 +763,10 @@ CONTACT_SITE_FIELDS = ("institution", "city", "state", "country")
 def page_contacts(project: Project) -> list[Contact]:
     """The study's contacts in their order, each with its site's name and
     place, as its page shows them: from the ``contact_list`` that
-    ``for_public_pages`` read with the row, else one query."""
+    ``for_public_pages`` read with the row, else as ``prefetch_page_records``
+    read them (the admin's preview)."""
     if not hasattr(project, "contact_list"):
-        return list(project.contacts.select_related("site"))
+        return list(project.contacts.all())  # prefetch_page_records read them
     database = project._state.db
     contacts = []
     for row in sorted(project.contact_list or (), key=lambda row: (row["order"], row["id"])):

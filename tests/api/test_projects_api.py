@@ -179,6 +179,8 @@ def test_the_list_is_paged_like_the_listing(client, make_project, publish, monke
     rich_projects(make_project, publish, 12)
     page = client.get(LIST, {"page_size": 5}).json()
     assert page["count"] == 12 and page["count_is_capped"] is False
+    past_the_end = client.get(LIST, {"page_size": 5, "page": 4})
+    assert past_the_end.json() == {"detail": "No page 4: the last is 3."}
     html = client.get(reverse("projects:list"))
     assert [p["lay_title"] for p in page["results"]] == [
         p.lay_title for p in html.context["object_list"][:5]
