@@ -300,28 +300,15 @@ class _Run:
             raise ImportStopped(problem, self.summary)
 
 
-@contextlib.contextmanager
 def _spaced_sqlite_checkpoints(pages: int = 16384):
     """SQLite in WAL mode (``findatrial.databases``) copies its log back into
     the database, with an fsync, every 1,000 pages by default: several times
     per batch of an import, and the import waits on the disk each time.
     While importing, this connection lets the log grow to ``pages`` (64 MB)
     between checkpoints; the default comes back afterwards."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        default = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint={int(default)}")
+    return _sqlite_pragma("wal_autocheckpoint", pages)
 
 
-@contextlib.contextmanager
 def _larger_sqlite_cache(kilobytes: int = 16 * 1024):
     """SQLite keeps 2 MB of the database in memory by default; an import
     touches pages all over the project table and its indexes, and with so
@@ -330,19 +317,28 @@ def _larger_sqlite_cache(kilobytes: int = 16 * 1024):
     (16 MB, within the import's memory budget); afterwards the default
     comes back and the memory is handed back before sites are placed
     (whose centroid index needs it)."""
+    return _sqlite_pragma("cache_size", -kilobytes, then="PRAGMA shrink_memory")
+
+
+@contextlib.contextmanager
+def _sqlite_pragma(name: str, value: int, *, then: str = ""):
+    """``PRAGMA name = value`` on this connection for the block, its value
+    before restored afterwards (and ``then`` run); nothing on other
+    databases."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
+        cursor.execute(f"PRAGMA {name}")
         default = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size={-int(kilobytes)}")
+        cursor.execute(f"PRAGMA {name}={int(value)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size={int(default)}")
-            cursor.execute("PRAGMA shrink_memory")
+            cursor.execute(f"PRAGMA {name}={int(default)}")
+            if then:
+                cursor.execute(then)
 
 
 # Reading and mapping in a second process --------------------------------------
