@@ -27,7 +27,7 @@ from .choices import (
     SexEligibility,
     StudyType,
 )
-from .models import Contact, Project, ProjectInvestigator, ProjectSite, page_contacts
+from .models import Contact, Project, ProjectInvestigator, ProjectSite
 
 
 @dataclass(frozen=True)
@@ -303,7 +303,7 @@ def participation(project: Project) -> Participation | None:
     if not project.is_registry_study:
         return None
     sites = project_sites(project)
-    contacts = page_contacts(project)
+    contacts = list(project.contacts.all())
     return Participation(
         status=choice_label(ResearchStatus, project.research_status),
         is_open=project.is_recruiting,

@@ -31,7 +31,6 @@ from .project import (
     ProjectSite,
     add_months,
     page_conditions,
-    page_contacts,
     prefetch_page_records,
 )
 from .review import ReviewEvent, ReviewReminder
@@ -64,7 +63,6 @@ __all__ = [
     "Site",
     "add_months",
     "page_conditions",
-    "page_contacts",
     "prefetch_page_records",
     "unique_slug",
     "unique_slugs",

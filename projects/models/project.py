@@ -82,12 +82,7 @@ class ProjectQuerySet(models.QuerySet):
         conditions (``condition_list``) and the NIH grants it names with their
         live pages here (``grant_pages``), read in the same query;
         ``prefetch_page_records`` then loads the other lists the page shows."""
-        return (
-            self.select_related("sponsor")
-            .with_grant_pages()
-            .with_condition_list()
-            .with_contact_list()
-        )
+        return self.select_related("sponsor").with_grant_pages().with_condition_list()
 
     def with_grant_pages(self):
         """Each project's ``grant_pages``: the NIH grants its registry record
@@ -128,26 +123,6 @@ class ProjectQuerySet(models.QuerySet):
             .values("items")
         )
         return self.annotate(condition_list=Subquery(rows, output_field=models.JSONField()))
-
-    def with_contact_list(self):
-        """Each project's ``contact_list``: its contacts, each with the name
-        and place of its site, as a JSON list (None without contacts), read
-        with the row instead of one more query; ``page_contacts`` reads it."""
-        rows = (
-            Contact.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(
-                items=_JSONArrayAgg(
-                    JSONObject(
-                        **{name: name for name in CONTACT_FIELDS},
-                        **{f"site_{name}": f"site__{name}" for name in CONTACT_SITE_FIELDS},
-                    )
-                )
-            )
-            .values("items")
-        )
-        return self.annotate(contact_list=Subquery(rows, output_field=models.JSONField()))
 
 
 class _JSONArrayAgg(models.Aggregate):
@@ -713,9 +688,9 @@ class GrantLink(models.Model):
 def prefetch_page_records(projects: Iterable[Project]) -> None:
     """Load the lists the public page of each of ``projects`` shows, one query
     per list: sites and people for every page, and contacts for a study only
-    ("Can I take part?"; lab research enrols no one and has none) unless
-    ``for_public_pages()`` read them with the row, as it read the sponsor,
-    conditions and grants."""
+    ("Can I take part?"; lab research enrols no one and has none). The
+    projects come from ``for_public_pages()``, which read their sponsor,
+    conditions and grants with the row."""
     projects = list(projects)
     models.prefetch_related_objects(
         projects,
@@ -727,11 +702,7 @@ def prefetch_page_records(projects: Iterable[Project]) -> None:
             ),
         ),
     )
-    studies = [
-        project
-        for project in projects
-        if project.is_registry_study and not hasattr(project, "contact_list")
-    ]
+    studies = [project for project in projects if project.is_registry_study]
     models.prefetch_related_objects(
         studies, models.Prefetch("contacts", queryset=Contact.objects.select_related("site"))
     )
@@ -753,33 +724,3 @@ def page_conditions(project: Project) -> list[Condition]:
         Condition.from_db(project._state.db, fields, [row[name] for name in fields])
         for row in rows
     ]
-
-
-#: What a page shows of a contact and of its site (``page_contacts``).
-CONTACT_FIELDS = ("id", "site_id", "name", "role", "phone", "email", "order")
-CONTACT_SITE_FIELDS = ("institution", "city", "state", "country")
-
-
-def page_contacts(project: Project) -> list[Contact]:
-    """The study's contacts in their order, each with its site's name and
-    place, as its page shows them: from the ``contact_list`` that
-    ``for_public_pages`` read with the row, else as ``prefetch_page_records``
-    read them (the admin's preview)."""
-    if not hasattr(project, "contact_list"):
-        return list(project.contacts.all())  # prefetch_page_records read them
-    database = project._state.db
-    contacts = []
-    for row in sorted(project.contact_list or (), key=lambda row: (row["order"], row["id"])):
-        contact = Contact.from_db(
-            database,
-            ["project_id", *CONTACT_FIELDS],
-            [project.pk, *(row[name] for name in CONTACT_FIELDS)],
-        )
-        if contact.site_id is not None:
-            contact.site = Site.from_db(
-                database,
-                ["id", *CONTACT_SITE_FIELDS],
-                [contact.site_id, *(row[f"site_{name}"] for name in CONTACT_SITE_FIELDS)],
-            )
-        contacts.append(contact)
-    return contacts
