@@ -52,7 +52,8 @@ def insert_rows(model, rows: list[dict]) -> None:
             # Called per row, as Model() would: "" for text, None when nullable,
             # and callables like list() must not be shared between rows.
             default = field.get_default
-        columns.append((field.attname, field.name, _copy_converter(field, connection), default))
+        convert = _text_json_converter(field, connection)
+        columns.append((field.attname, field.name, convert, default))
     params = _values(rows, columns)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -101,10 +102,11 @@ def _converter(field, connection):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _copy_converter(field, connection):
-    """``_converter``, but JSON goes to PostgreSQL's ``COPY`` as plain JSON
-    text: the same bytes, without a wrapper object and a driver dumper per
-    value (a project row has three JSON columns, its revision two)."""
+def _text_json_converter(field, connection):
+    """``_converter``, but JSON goes to PostgreSQL (``COPY``, and the arrays
+    of ``update_rows``) as plain JSON text: the same bytes, without a
+    wrapper object and a driver dumper per value (a project row has three
+    JSON columns, its revision two)."""
     if connection.vendor == "postgresql" and isinstance(field, models.JSONField):
         return _json_text(field)
     return _converter(field, connection)
@@ -134,13 +136,7 @@ def update_rows(model, rows: list[dict]) -> None:
     with connection.cursor() as cursor, connection.wrap_database_errors:
         for names, group in groups.items():
             fields = [model._meta.get_field(name) for name in names]
-            postgresql = connection.vendor == "postgresql"
-            converters = [
-                _json_text(field)
-                if postgresql and isinstance(field, models.JSONField)
-                else _converter(field, connection)
-                for field in fields
-            ]
+            converters = [_text_json_converter(field, connection) for field in fields]
             params = [
                 [row["pk"]]
                 + [
@@ -149,7 +145,7 @@ def update_rows(model, rows: list[dict]) -> None:
                 ]
                 for row in group
             ]
-            if postgresql:
+            if connection.vendor == "postgresql":
                 cursor.execute(*_unnest_update(connection, model, fields, params))
             else:
                 assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
