@@ -1,8 +1,9 @@
-"""Pages of the API's project list, made the way the listing makes its
-pages (``projects.listing``): counts from the facet table or stopped at
-1,000 ("count_is_capped"), searches ranked on the search index, and page
-numbers up to 100, so no request walks the whole table however deep or
-broad it is. A page past the last one is a 404, as REST clients expect.
+"""The API's pages. ``Pagination`` sets their sizes. ``ListingPagination``
+makes the project list's pages the way the listing makes its own
+(``projects.listing``): counts from the facet table or stopped at 1,000
+("count_is_capped"), searches ranked on the search index, and page numbers
+up to 100, so no request walks the whole table however deep or broad it
+is. A page past the last one is a 404, as REST clients expect.
 """
 
 from functools import partial
@@ -16,10 +17,15 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from .. import listing
 
 
-class ListingPagination(PageNumberPagination):
+class Pagination(PageNumberPagination):
+    """The API's page sizes: 20 unless asked, at most 100."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class ListingPagination(Pagination):
     invalid_page_message = _("No page %(page)s: the last is %(last)s.")
     capped_message = _("Narrow the search to reach more than %(last)s pages.")
 

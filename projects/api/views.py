@@ -16,20 +16,13 @@ from django.utils.functional import cached_property
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
-from rest_framework.pagination import PageNumberPagination
 
 from .. import directory
 from . import schema  # noqa: F401  (registers the OpenAPI parameters of ProjectFilter)
 from ..filters import ProjectFilter
 from ..models import Contact, Project, ProjectInvestigator, ProjectSite
-from .pagination import ListingPagination
+from .pagination import ListingPagination, Pagination
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
-
-
-class Pagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class ListingFilterBackend(DjangoFilterBackend):
@@ -67,7 +60,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             # hundreds of sites) reads every site.
             sites = ("project_sites", "project_sites__site")
         else:
-            sites = (Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),)
+            joined = ProjectSite.objects.select_related("site")
+            sites = (Prefetch("project_sites", queryset=joined),)
         projects = Project.objects.listed().select_related("sponsor").prefetch_related(
             "conditions", *sites
         )

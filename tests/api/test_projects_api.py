@@ -16,7 +16,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.throttling import AnonRateThrottle
 
 from projects import editing, workflow
-from projects.api.views import Pagination
+from projects.api.pagination import Pagination
 from projects.models import Contact, Investigator, Project, ProjectInvestigator, Site
 
 from ..conftest import BOSTON, TORONTO
