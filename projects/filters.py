@@ -396,9 +396,7 @@ class ProjectFilter(django_filters.FilterSet):
             return self.qs.values_list("pk", flat=True)
         entries, others = self._narrow_entries(search.ranked_entries(self.search_text))
         if others:
-            projects = self.queryset.all()
-            for name in others:
-                projects = self.filters[name].filter(projects, self.form.cleaned_data[name])
+            projects = self._filtered_by(others)
             entries = entries.filter(project_id__in=projects.order_by().values("pk"))
         return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
 
@@ -624,10 +622,13 @@ class ProjectFilter(django_filters.FilterSet):
 
     def without(self, name: str) -> QuerySet:
         """The results with every filter in use except ``name``."""
+        return self._filtered_by([other for other in self.form.cleaned_data if other != name])
+
+    def _filtered_by(self, names) -> QuerySet:
+        """The projects the filters ``names`` keep, with their values."""
         queryset = self.queryset.all()
-        for other, value in self.form.cleaned_data.items():
-            if other != name:
-                queryset = self.filters[other].filter(queryset, value)
+        for name in names:
+            queryset = self.filters[name].filter(queryset, self.form.cleaned_data[name])
         return queryset
 
     def removals_with_results(self) -> list[tuple[str, str]]:
