@@ -20,8 +20,8 @@ whatever the filters, the depth and the page size.
 """
 
 import math
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connections
 from django.utils.translation import gettext as _
