@@ -47,9 +47,9 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 # TLS ends at the load balancer; the benchmark speaks plain HTTP to the app.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
-import django  # noqa: E402
-
-django.setup()
+# The app loaded as the app server loads it (findatrial/wsgi.py: Django set
+# up, then what it loaded frozen out of the garbage collector's full passes).
+import findatrial.wsgi  # noqa: E402, F401
 
 from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -259,6 +259,15 @@ def test_postgresql_gets_no_sqlite_options_and_every_connection_is_health_checke
     assert config["CONN_HEALTH_CHECKS"] is True and config["CONN_MAX_AGE"] == 60
 
 
+def test_the_app_server_leaves_what_it_loaded_out_of_full_garbage_collections():
+    result = run_python(
+        "import gc, findatrial.wsgi; print(gc.get_freeze_count())",
+        SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 10_000
+
+
 def test_every_environment_variable_is_in_the_readme_table():
     sources = [*(ROOT / "findatrial").glob("*.py"), ROOT / "gunicorn.conf.py"]
     read = {
