@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import listing
-from projects.models import Contact, GrantLink, Project
+from projects.models import Contact, GrantLink, Project, page_conditions
 from projects.views import ProjectListView
 
 from .factories import published_projects
@@ -182,6 +182,19 @@ def test_cards_show_their_status_and_the_sites(client, sixty):
     html = response.content.decode()
     assert 'class="status-badge tone-open">Recruiting now<' in html
     assert "3 sites in" in _text(response)
+
+
+def test_cards_read_their_conditions_with_their_rows(sixty, django_assert_num_queries):
+    ids = [project.pk for project in sixty[:10]]
+    listing.cards(ids)  # once first: SQLite's connection checks its JSON support once
+    with django_assert_num_queries(1):
+        cards = listing.cards(ids)
+        shown = [[c.name for c in page_conditions(card)] for card in cards]
+    expected = [
+        sorted(project.conditions.values_list("name", flat=True), key=str.casefold)
+        for project in sixty[:10]
+    ]
+    assert shown == expected and all(len(names) == 3 for names in shown)
 
 
 def test_the_results_offer_the_same_search_as_a_csv_file_and_the_feed(client, sixty):

@@ -71,11 +71,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.published().filter(archived_at__isnull=True)
 
     def for_listing_cards(self):
-        """What a listing card reads, and nothing more: the long texts of the
-        page (criteria, source abstracts) stay in the database."""
-        return self.select_related("sponsor").only(*CARD_FIELDS).prefetch_related(
-            models.Prefetch("conditions", queryset=Condition.objects.only("name", "slug"))
-        )
+        """What a listing card reads, and nothing more, in one query: the
+        long texts of the page (criteria, source abstracts) stay in the
+        database, and the conditions come with the row (``condition_list``,
+        read by ``page_conditions``)."""
+        return self.select_related("sponsor").only(*CARD_FIELDS).with_condition_list()
 
     def for_public_pages(self):
         """A project's public page, in few queries: the row with its sponsor, its
@@ -713,9 +713,10 @@ def _by_name(row: dict) -> tuple:
 
 
 def page_conditions(project: Project) -> list[Condition]:
-    """The project's conditions in name order, as its page shows them: from
-    the ``condition_list`` that ``for_public_pages`` read with the row (as
-    conditions loaded with only their name and slug), else one query."""
+    """The project's conditions in name order, as its page and its card show
+    them: from the ``condition_list`` that ``with_condition_list`` read with
+    the row (as conditions loaded with only their name and slug), else one
+    query (none if they were prefetched)."""
     if not hasattr(project, "condition_list"):
         return list(project.conditions.all())
     rows = sorted(project.condition_list or (), key=_by_name)

@@ -5,6 +5,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 
 from .. import presenters
+from ..models import page_conditions
 
 register = template.Library()
 
@@ -18,6 +19,12 @@ for _name in (
 @register.simple_tag
 def card_meta(project):
     return presenters.card_meta(project)
+
+
+@register.simple_tag
+def conditions_of(project):
+    """The project's conditions in name order (``models.page_conditions``)."""
+    return page_conditions(project)
 
 
 @register.simple_tag
