@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from .facets import SUMMARY_FIELDS
 from .filters import ProjectFilter
 from .models import Project, ProjectSite
+from .models.arrays import array_literal
 from .models.project import CARD_FIELDS
 
 #: Counted exactly up to here; more is shown as "over 1,000" (a count stops
@@ -192,26 +193,24 @@ def _nearest(
     ({site ID: NearSite}), with its nearest site and the miles to it, nearest
     first: rows ``offset`` to ``offset + limit`` of them (those among the
     projects ``among``, if given), and how many there are in all. One query:
-    the sites' distances travel in it as a VALUES list. With ``first`` (a
+    the sites' distances travel in it (``_distances``). With ``first`` (a
     search), ``projects`` are found before the sites: a search's matches
     are few, and testing each project at a site against it reads its search
     vector; otherwise each project at a site is looked up by its key."""
     projects_sql, params = projects.query.sql_with_params()
-    distances = ", ".join(["(%s, %s)"] * len(near))
-    params = [value for site_id, site in near.items() for value in (site_id, site.miles)] + list(
-        params
-    )
+    connection = connections[projects.db]
+    distances, distance_params = _distances(near, connection)
+    params = [*distance_params, *params]
     narrowed = ""
     if among is not None:
         narrowed = f" AND link.project_id IN ({', '.join(['%s'] * len(among)) or 'NULL'})"
         params += among
-    connection = connections[projects.db]
     links = connection.ops.quote_name(ProjectSite._meta.db_table)
     chosen, projects_in = "", projects_sql
     if first and connection.vendor == "postgresql":
         chosen, projects_in = f", chosen AS MATERIALIZED ({projects_sql})", "SELECT * FROM chosen"
     sql = f"""
-        WITH near (site_id, miles) AS (VALUES {distances}){chosen}
+        WITH near (site_id, miles) AS ({distances}){chosen}
         SELECT project_id, site_id, miles, COUNT(*) OVER () FROM (
             SELECT link.project_id, link.site_id, near.miles, ROW_NUMBER() OVER (
                 PARTITION BY link.project_id ORDER BY near.miles, link.site_id
@@ -229,6 +228,22 @@ def _nearest(
         rows = cursor.fetchall()
     total = rows[0][3] if rows else 0
     return [(project_id, site_id, miles) for project_id, site_id, miles, _total in rows], total
+
+
+def _distances(near: dict, connection) -> tuple[str, list]:
+    """The sites' distances as rows (site ID, miles) for ``_nearest``: on
+    PostgreSQL two array literals unnested, so the statement has two
+    parameters however many sites the radius holds (the driver parsed a
+    VALUES list's placeholders in Python: 1.0 ms of CPU for Boston's 223
+    sites, against 0.33 ms for the arrays);
+    elsewhere a VALUES list."""
+    if connection.vendor == "postgresql":
+        return "SELECT * FROM unnest(%s::bigint[], %s::float8[])", [
+            array_literal(near),
+            array_literal(site.miles for site in near.values()),
+        ]
+    rows = ", ".join(["(%s, %s)"] * len(near))
+    return f"VALUES {rows}", [value for site_id, site in near.items() for value in (site_id, site.miles)]
 
 
 def cards(ids: list[int]) -> list[Project]:
