@@ -68,6 +68,17 @@ def test_known_words_and_their_inflections_are_left_alone(listed):
     assert search_module.understand("tumor").corrections == {}  # "tumors" is listed: same stem / part of it
 
 
+def test_words_typed_as_the_vocabulary_has_them_are_only_looked_up(
+    listed, django_assert_num_queries
+):
+    if not search_module.ranked():
+        pytest.skip("SQLite compares with a vocabulary held in memory")
+    with django_assert_num_queries(1):  # by key; the similarity search is not needed
+        assert search_module.understand("breast cancer").corrections == {}
+    with django_assert_num_queries(2):  # "brest" is not a key: compared with every word
+        assert search_module.understand("brest cancer").corrections == {"brest": "breast"}
+
+
 def test_a_word_like_nothing_listed_is_kept_as_typed(listed):
     text = search_module.understand("xylophone")
     assert text.corrections == {}
