@@ -490,8 +490,17 @@ class Project(models.Model):
             ),
             models.Index(fields=["sponsor"], name="listed_sponsor", condition=LISTED),
             # "Is this project listed?" for many IDs at once (the sites near a
-            # place), answered from the index alone.
-            models.Index(fields=["id"], name="listed_id", condition=LISTED),
+            # place), answered from the index alone; with the columns "Can I
+            # take part?" filters on (status, ages, sex, healthy volunteers),
+            # so counting those filters' matches reads no table rows:
+            # "recruiting, age 45, female" took 4.1 ms, 1.2 ms with them.
+            models.Index(
+                fields=["id"], name="listed_id_eligibility", condition=LISTED,
+                include=[
+                    "research_status", "study_type", "minimum_age_months",
+                    "maximum_age_months", "sex_eligibility", "healthy_volunteers",
+                ],
+            ),
             # The feeds: the newest changes to listed pages first (projects.feeds).
             models.Index(
                 fields=["-last_published_at", "-id"], name="listed_last_published",
