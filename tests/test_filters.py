@@ -404,3 +404,21 @@ def test_a_checkbox_comes_before_its_label_and_other_fields_after_theirs():
     assert str(filter_field(form["age"])).startswith(
         '<div class="filter filter-age"><label for="id_age">My age (years)</label> <input type="number"'
     )
+
+
+def test_the_suggestion_lists_escape_their_labels_as_django_would():
+    from types import SimpleNamespace
+
+    from django.utils.html import format_html, format_html_join
+
+    from projects.templatetags.project_pages import facet_datalist
+
+    labels = ['Crohn\'s "disease" <b>', "Smith & Sons", "Plain"]
+    choices = [SimpleNamespace(label=label) for label in labels]
+    expected = format_html(
+        '<datalist id="{}">{}</datalist>',
+        "sponsor-options",
+        format_html_join("", '<option value="{}">', ((label,) for label in labels)),
+    )
+    assert str(facet_datalist("sponsor-options", choices)) == str(expected)
+    assert "&lt;b&gt;" in str(expected) and "&#x27;" in str(expected)

@@ -1,8 +1,10 @@
 """Template access to ``projects.presenters`` for the public pages:
 ``{% quick_facts project as facts %}`` and so on, one tag per presenter."""
 
+import html
+
 from django import forms, template
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .. import presenters
 from ..models import page_conditions
@@ -29,28 +31,30 @@ def conditions_of(project):
 
 @register.simple_tag
 def facet_datalist(element_id, choices):
-    """Suggestions for a long filter list, built in Python (fast at hundreds)."""
-    options = format_html_join("", '<option value="{}">', ((c.label,) for c in choices or ()))
-    return format_html('<datalist id="{}">{}</datalist>', element_id, options)
+    """Suggestions for a long filter list (a page has three, 150 options),
+    joined as one string with the standard library's ``html.escape``,
+    which is what Django's ``escape`` calls; ``format_html`` per option,
+    with its checks for lazy text, cost 0.5 ms a page."""
+    options = "".join(f'<option value="{html.escape(str(c.label))}">' for c in choices or ())
+    return mark_safe(f'<datalist id="{html.escape(str(element_id))}">{options}</datalist>')
 
 
 @register.simple_tag
 def filter_field(field):
     """One field of the listing's filter form with its label, built in
-    Python: an ``{% include %}`` per field cost the page about 1.5 ms."""
+    Python: an ``{% include %}`` per field cost the page about 1.5 ms. The
+    widget's HTML is safe already; the name, the ID and the label are
+    escaped here."""
+    widget = str(field)
+    label_for = html.escape(str(field.id_for_label))
+    label = html.escape(str(field.label))
     if isinstance(field.field.widget, forms.CheckboxInput):
-        return format_html(
-            '<div class="filter filter-check">{} <label for="{}">{}</label></div>',
-            field,
-            field.id_for_label,
-            field.label,
+        return mark_safe(
+            f'<div class="filter filter-check">{widget} <label for="{label_for}">{label}</label></div>'
         )
-    return format_html(
-        '<div class="filter filter-{}"><label for="{}">{}</label> {}</div>',
-        field.name,
-        field.id_for_label,
-        field.label,
-        field,
+    return mark_safe(
+        f'<div class="filter filter-{html.escape(field.name)}"><label for="{label_for}">{label}'
+        f"</label> {widget}</div>"
     )
 
 
