@@ -130,16 +130,19 @@ def _checkable(word: str) -> bool:
 
 def _corrections_postgresql(typed: list[str]) -> dict[str, str]:
     """Most words are typed as the vocabulary has them: those are looked up
-    by key (0.1 ms). The others take one more query: the vocabulary rows
-    sharing their stem (so "studying" counts as known through "study"), or
-    like them, which compares them with every word (1.8 ms at 100k)."""
+    by key (0.02 ms). The others take one more query: the vocabulary rows
+    sharing their stem (so "studying" counts as known through "study", and
+    "cries" through "cry" typed beside it), or like them, which compares
+    them with every word (1.8 ms at 100k)."""
     known = set(
         Facet.objects.filter(kind=FacetKind.WORD, key__in=typed).values_list("key", flat=True)
     )
     typed = [word for word in typed if word not in known]
     if not typed:
         return {}
-    near = reduce(operator.or_, (Q(key__trigram_similar=w) for w in typed))
+    like_or_known = reduce(
+        operator.or_, (Q(key__trigram_similar=w) for w in typed), Q(key__in=sorted(known))
+    )
     annotations = {}
     for i, word in enumerate(typed):
         annotations[f"similar_{i}"] = TrigramSimilarity("key", word)
@@ -150,7 +153,7 @@ def _corrections_postgresql(typed: list[str]) -> dict[str, str]:
         )
     rows = list(
         Facet.objects.filter(kind=FacetKind.WORD)
-        .filter(near)
+        .filter(like_or_known)
         .annotate(**annotations)
         .values("key", "count", *annotations)
     )

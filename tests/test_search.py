@@ -79,6 +79,15 @@ def test_words_typed_as_the_vocabulary_has_them_are_only_looked_up(
         assert search_module.understand("brest cancer").corrections == {"brest": "breast"}
 
 
+def test_a_word_is_known_through_the_stem_of_another_word_typed_beside_it(make_project, publish):
+    if not search_module.ranked():
+        pytest.skip("stems are PostgreSQL's")
+    publish(make_project(lay_title="Why babies cry", lay_summary="Sleep and crises at night."))
+    # "cries" is like "crises", but it is "cry" (typed and listed) by its stem.
+    assert search_module.understand("cry cries").corrections == {}
+    assert search_module.understand("cries").corrections == {"cries": "crises"}
+
+
 def test_a_word_like_nothing_listed_is_kept_as_typed(listed):
     text = search_module.understand("xylophone")
     assert text.corrections == {}
