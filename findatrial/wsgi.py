@@ -20,9 +20,12 @@ application = get_wsgi_application()
 # objects) lives as long as the process. Frozen, it is left out of the
 # garbage collector's full passes: on the benchmark machine a full pass in
 # the middle of a request took 75-100 ms with it and 28-41 ms without (the
-# API's search page: p95 114 ms before, 56-60 ms after). Before a fork
-# (gunicorn --preload) it also keeps those pages shared between workers.
+# API's search page: p95 114 ms before, 56-60 ms after). Start-up's own
+# garbage is collected first, so none of it is kept for good. (gunicorn,
+# as gunicorn.conf.py runs it, loads this module in each worker, after
+# the fork: each worker freezes its own objects.)
 # https://docs.python.org/3/library/gc.html#gc.freeze
+gc.collect()
 gc.freeze()
 # A young collection every 20,000 new objects instead of every 700: a
 # request's model instances hold each other in cycles (a prefetched site
@@ -30,5 +33,7 @@ gc.freeze()
 # into the old generation and pile up there until a full pass frees
 # thousands at once. Collected young after their request, they are freed a
 # few at a time. Alternated on the benchmark machine, the API's search page
-# went from 67-71 to 49-54 ms at p95; other pages did not change.
+# went from 67-71 to 49-54 ms at p95; other pages did not change. The
+# price is a little more memory between collections: up to 20,000 young
+# objects, a few megabytes, per worker.
 gc.set_threshold(20_000, 10, 10)

@@ -197,6 +197,13 @@ def test_cards_read_their_conditions_with_their_rows(sixty, django_assert_num_qu
     assert shown == expected and all(len(names) == 3 for names in shown)
 
 
+def test_a_cards_conditions_are_in_name_order_whatever_their_case(make_project, publish):
+    project = publish(make_project(conditions=["HIV", "asthma", "COVID-19", "Bronchitis"]))
+    expected = ["asthma", "Bronchitis", "COVID-19", "HIV"]
+    assert [c.name for c in page_conditions(listing.cards([project.pk])[0])] == expected
+    assert [c.name for c in page_conditions(Project.objects.get(pk=project.pk))] == expected
+
+
 def test_the_results_offer_the_same_search_as_a_csv_file_and_the_feed(client, sixty):
     response = client.get(LIST_URL, {"condition": "asthma", "page": "2"})
     page = response.content.decode()

@@ -42,6 +42,20 @@ def test_deploy_check_passes_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_the_database_checks_pass_on_this_database():
+    database = {"DATABASE_URL": os.environ["DATABASE_URL"]} if "DATABASE_URL" in os.environ else {}
+    result = run_python(
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--database', 'default', "
+        "'--fail-level', 'WARNING'])",
+        DJANGO_SETTINGS_MODULE="findatrial.settings",
+        DEBUG="1",
+        **database,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
 def test_production_turns_on_https_only_settings():
     result = run_python(
         "import findatrial.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "

@@ -722,12 +722,14 @@ def _by_name(row: dict) -> tuple:
 
 
 def page_conditions(project: Project) -> list[Condition]:
-    """The project's conditions in name order, as its page and its card show
-    them: from the ``condition_list`` that ``with_condition_list`` read with
-    the row (as conditions loaded with only their name and slug), else one
-    query (none if they were prefetched)."""
+    """The project's conditions in name order, whatever the case of their
+    first letters ("asthma" before "COVID-19" on either database), as its
+    page and its card show them: from the ``condition_list`` that
+    ``with_condition_list`` read with the row (as conditions loaded with
+    only their name and slug), else one query (none if they were
+    prefetched)."""
     if not hasattr(project, "condition_list"):
-        return list(project.conditions.all())
+        return sorted(project.conditions.all(), key=lambda c: (c.name.casefold(), c.pk))
     rows = sorted(project.condition_list or (), key=_by_name)
     fields = ["id", "name", "slug"]
     return [
