@@ -180,6 +180,7 @@ def refresh(project_ids: Iterable[int]) -> None:
             }
             previous = {pk: set(row.keys) for pk, row in rows.items()}
             current, labels, summaries = _contributions(chunk)
+            _mark_listed_links(chunk, listed=current.keys())
             if not previous and not current:
                 continue
             delta: Counter = Counter()
@@ -205,6 +206,15 @@ def refresh(project_ids: Iterable[int]) -> None:
             _index_keys(current, previous)
 
 
+def _mark_listed_links(ids: list[int], listed) -> None:
+    """``ProjectSite.listed`` of the links of ``ids``: true for the projects
+    ``listed``, false for the others (only the rows that change are written)."""
+    listed = set(listed)
+    links = ProjectSite.objects.filter(project_id__in=ids)
+    links.filter(project_id__in=listed, listed=False).update(listed=True)
+    links.filter(listed=True).exclude(project_id__in=listed).update(listed=False)
+
+
 def forget(project_ids: Iterable[int]) -> None:
     """Take projects that are about to be deleted out of the counts."""
     rows = list(ProjectFacets.objects.filter(project_id__in=list(project_ids)))
@@ -225,6 +235,9 @@ def rebuild() -> int:
     with transaction.atomic():
         Facet.objects.all().delete()
         ProjectFacets.objects.all().delete()
+        listed = Project.objects.listed().values("pk")
+        ProjectSite.objects.filter(listed=True).exclude(project_id__in=listed).update(listed=False)
+        ProjectSite.objects.filter(listed=False, project_id__in=listed).update(listed=True)
         totals: Counter = Counter()
         labels: Labels = {}
         ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))

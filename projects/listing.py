@@ -155,8 +155,10 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> L
     result = ListingPage(number=number, size=size, requested=number)
     if not near:
         return result
-    # The other filters' projects (the place is this query's own part).
-    others = filterset.ids_without("near")
+    # The other filters' projects (the place is this query's own part); with
+    # none, every listed project, which the listed links say alone.
+    place_only = all(name == "near" for name, _shown in filterset.active())
+    others = None if place_only else filterset.ids_without("near")
     nearest = partial(_nearest, near, others, first=filterset.search_text is not None)
     result.number = min(number, MAX_PAGES)
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
@@ -189,29 +191,34 @@ def _nearest(
     among: list[int] | None = None,
     first: bool = False,
 ):
-    """Each of ``projects`` (a query of keys) with a site in ``near``
-    ({site ID: NearSite}), with its nearest site and the miles to it, nearest
-    first: rows ``offset`` to ``offset + limit`` of them (those among the
-    projects ``among``, if given), and how many there are in all. One query:
-    the sites' distances travel in it (``_distances``). With ``first`` (a
+    """Each of ``projects`` (a query of keys, or None for every listed
+    project) with a site in ``near`` ({site ID: NearSite}), with its nearest
+    site and the miles to it, nearest first: rows ``offset`` to ``offset +
+    limit`` of them (those among the projects ``among``, if given), and how
+    many there are in all. One query: the sites' distances travel in it
+    (``_distances``). Every listed project is the listed links
+    (``ProjectSite.listed``), read from their own index. With ``first`` (a
     search), ``projects`` are found before the sites: a search's matches
     are few, and testing each project at a site against it reads its search
     vector; otherwise each project at a site is looked up by its key."""
-    projects_sql, params = projects.query.sql_with_params()
-    connection = connections[projects.db]
+    if projects is None:
+        connection, chosen, kept, params = connections[ProjectSite.objects.db], "", "link.listed", []
+    else:
+        projects_sql, params = projects.query.sql_with_params()
+        connection, chosen, projects_in = connections[projects.db], "", projects_sql
+        if first and connection.vendor == "postgresql":
+            chosen = f", chosen AS MATERIALIZED ({projects_sql})"
+            projects_in = "SELECT * FROM chosen"
+        kept = f"link.project_id IN ({projects_in})"
     distances, distance_params = _distances(near, connection)
     params = [*distance_params, *params]
-    narrowed = ""
     if among is not None:
-        narrowed = f" AND link.project_id IN ({', '.join(['%s'] * len(among)) or 'NULL'})"
+        kept += f" AND link.project_id IN ({', '.join(['%s'] * len(among)) or 'NULL'})"
         params += among
     links = connection.ops.quote_name(ProjectSite._meta.db_table)
-    chosen, projects_in = "", projects_sql
-    if first and connection.vendor == "postgresql":
-        chosen, projects_in = f", chosen AS MATERIALIZED ({projects_sql})", "SELECT * FROM chosen"
     links_near = f"""
         FROM {links} AS link INNER JOIN near ON near.site_id = link.site_id
-        WHERE link.project_id IN ({projects_in}){narrowed}
+        WHERE {kept}
     """
     if connection.vendor == "postgresql":
         # Each project's first link, nearest first: 12% faster than numbering

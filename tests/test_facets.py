@@ -289,3 +289,32 @@ def test_a_refresh_that_changes_nothing_leaves_the_search_index_row_alone(trial,
     facets.refresh([trial.pk])
     assert row_version() != before
     assert "sex:female" in ProjectSearch.objects.get(project=trial).facet_keys
+
+
+def _listed_links(project) -> list[bool]:
+    return list(ProjectSite.objects.filter(project=project).values_list("listed", flat=True))
+
+
+def test_a_projects_site_links_say_whether_it_is_listed(trial, publish, reviewer):
+    assert _listed_links(trial) == [False, False]  # a draft
+    publish(trial)
+    assert _listed_links(trial) == [True, True]
+    new_site = Site.objects.create(institution="Beth Israel", city="Boston", country="United States")
+    ProjectSite.objects.create(project=trial, site=new_site, order=5)  # a live page's new site
+    assert _listed_links(trial) == [True, True, True]
+    workflow.withdraw(trial, reviewer, "Source withdrawn")
+    assert _listed_links(trial) == [False, False, False]
+    publish(trial)
+    Project.objects.filter(pk=trial.pk).update(end_date=datetime.date(2020, 1, 1))
+    trial.refresh_from_db()
+    workflow.archive(trial, reviewer)
+    assert _listed_links(trial) == [False, False, False]  # archived pages leave the listing
+
+
+def test_a_rebuild_sets_every_links_listed_flag(trial, publish, make_project):
+    publish(trial)
+    draft = make_project(lay_title="A draft", sites=[BOSTON])
+    ProjectSite.objects.update(listed=False)
+    ProjectSite.objects.filter(project=draft).update(listed=True)
+    facets.rebuild()
+    assert _listed_links(trial) == [True, True] and _listed_links(draft) == [False]

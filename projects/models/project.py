@@ -619,6 +619,10 @@ class ProjectSite(models.Model):
         _("status at this site"), max_length=30, choices=ResearchStatus.choices, blank=True
     )
     order = models.PositiveIntegerField(default=0)
+    #: Its project is listed (``ProjectQuerySet.listed``): kept by
+    #: ``facets.refresh`` with the listing's other derived rows, so the
+    #: projects near a place are found among listed links alone.
+    listed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         db_table = "projects_project_sites"
@@ -626,8 +630,16 @@ class ProjectSite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "site"], name="unique_site_per_project"),
         ]
-        # From a place (a state, a radius) to its projects without a heap visit.
-        indexes = [models.Index(fields=["site", "project"], name="project_site_by_site")]
+        indexes = [
+            # From a place (a state, a radius) to its projects without a heap visit.
+            models.Index(fields=["site", "project"], name="project_site_by_site"),
+            # The same for listed projects only: "near 02114" with no other
+            # filter reads these instead of checking each link's project.
+            models.Index(
+                fields=["site", "project"], name="listed_project_site_by_site",
+                condition=Q(listed=True),
+            ),
+        ]
         verbose_name = _("site of this project")
         verbose_name_plural = _("Sites (where this research happens)")
 
