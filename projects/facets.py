@@ -180,7 +180,7 @@ def refresh(project_ids: Iterable[int]) -> None:
             }
             previous = {pk: set(row.keys) for pk, row in rows.items()}
             current, labels, summaries = _contributions(chunk)
-            _mark_listed_links(chunk, listed=current.keys())
+            _mark_listed_links(ProjectSite.objects.filter(project_id__in=chunk), list(current))
             if not previous and not current:
                 continue
             delta: Counter = Counter()
@@ -206,12 +206,11 @@ def refresh(project_ids: Iterable[int]) -> None:
             _index_keys(current, previous)
 
 
-def _mark_listed_links(ids: list[int], listed) -> None:
-    """``ProjectSite.listed`` of the links of ``ids``: true for the projects
-    ``listed``, false for the others (only the rows that change are written)."""
-    listed = set(listed)
-    links = ProjectSite.objects.filter(project_id__in=ids)
-    links.filter(project_id__in=listed, listed=False).update(listed=True)
+def _mark_listed_links(links, listed) -> None:
+    """``ProjectSite.listed`` of ``links``: true where their project is one
+    of ``listed`` (keys, or a query of them), false elsewhere; only the rows
+    that change are written."""
+    links.filter(listed=False, project_id__in=listed).update(listed=True)
     links.filter(listed=True).exclude(project_id__in=listed).update(listed=False)
 
 
@@ -235,9 +234,7 @@ def rebuild() -> int:
     with transaction.atomic():
         Facet.objects.all().delete()
         ProjectFacets.objects.all().delete()
-        listed = Project.objects.listed().values("pk")
-        ProjectSite.objects.filter(listed=True).exclude(project_id__in=listed).update(listed=False)
-        ProjectSite.objects.filter(listed=False, project_id__in=listed).update(listed=True)
+        _mark_listed_links(ProjectSite.objects.all(), Project.objects.listed().values("pk"))
         totals: Counter = Counter()
         labels: Labels = {}
         ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))
