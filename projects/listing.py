@@ -201,11 +201,12 @@ def _nearest(
     search), ``projects`` are found before the sites: a search's matches
     are few, and testing each project at a site against it reads its search
     vector; otherwise each project at a site is looked up by its key."""
+    chosen = ""
     if projects is None:
-        connection, chosen, kept, params = connections[ProjectSite.objects.db], "", "link.listed", []
+        connection, kept, params = connections[ProjectSite.objects.db], "link.listed", []
     else:
         projects_sql, params = projects.query.sql_with_params()
-        connection, chosen, projects_in = connections[projects.db], "", projects_sql
+        connection, projects_in = connections[projects.db], projects_sql
         if first and connection.vendor == "postgresql":
             chosen = f", chosen AS MATERIALIZED ({projects_sql})"
             projects_in = "SELECT * FROM chosen"
