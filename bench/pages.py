@@ -57,6 +57,7 @@ from django.db.models import Count  # noqa: E402
 from django.templatetags.static import static  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from projects import facets  # noqa: E402
 from projects.filters import ProjectFilter  # noqa: E402
@@ -123,6 +124,7 @@ def pages() -> list[tuple[str, str]]:
             f"detail page, trial with {big.n if hasattr(big, 'n') else '?'} sites",
             big.get_absolute_url(),
         ),
+        ("every site of that trial", reverse("projects:sites", args=[big.slug])),
     ]
     if "near" in ProjectFilter.base_filters:
         found[13:13] = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -64,6 +65,9 @@ class Participation:
     recruiting_sites: list[ProjectSite] = field(default_factory=list)
     central_contacts: list[Contact] = field(default_factory=list)
     site_contacts: list[Contact] = field(default_factory=list)
+    #: For a study with too many sites to list: where they are (the
+    #: recruiting sites and their contacts are on the page of every site).
+    overview: "SiteOverview | None" = None
 
 
 def choice_label(choices, code: str) -> str:
@@ -194,11 +198,132 @@ def project_sites(project: Project) -> list[ProjectSite]:
 
 def location_summary(project: Project) -> str:
     """"1 site (Boston, Massachusetts, United States)" or "4 sites in 2 countries"."""
+    overview = site_overview(project)
+    if overview is not None:
+        first = overview.countries[0].name if overview.countries else ""
+        return describe_sites(overview.sites, len(overview.countries), first, first)
     sites = [ps.site for ps in project_sites(project)]
     if not sites:
         return ""
     countries = {site.country for site in sites}
     return describe_sites(len(sites), len(countries), sites[0].place, sites[0].country)
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    """One site on the page of every site, with its contacts there."""
+
+    project_site: ProjectSite
+    contacts: list[Contact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A project's sites in one state or region of a country (``name``
+    empty: the registry names none): how many, how many recruiting, and on
+    the page of every site the sites themselves."""
+
+    name: str
+    anchor: str
+    sites: int
+    recruiting: int
+    entries: list[SiteEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CountrySites:
+    name: str
+    anchor: str
+    areas: list[Area]
+
+    @property
+    def sites(self) -> int:
+        return sum(area.sites for area in self.areas)
+
+    @property
+    def has_named_areas(self) -> bool:
+        return any(area.name for area in self.areas)
+
+
+@dataclass(frozen=True)
+class SiteOverview:
+    """Where a project's sites are, country by country."""
+
+    countries: list[CountrySites]
+
+    @property
+    def sites(self) -> int:
+        return sum(country.sites for country in self.countries)
+
+    @property
+    def recruiting(self) -> int:
+        return sum(area.recruiting for country in self.countries for area in country.areas)
+
+
+def place_anchor(country: str, state: str = "") -> str:
+    """The HTML id of a country's or a state's heading on the page of every
+    site, which a large study's page links to (``Île-de-France`` keeps its
+    letters: an id may hold any character but a space)."""
+    return slugify(f"{country} {state}", allow_unicode=True) or "unnamed"
+
+
+def site_overview(project: Project) -> SiteOverview | None:
+    """How many sites a project with too many to list on its page
+    (``models.SITES_ON_PAGE``) has in each country and state, from the
+    ``site_areas`` that ``prefetch_page_records`` counted; None for a
+    project whose page lists its sites. Built once per project: the quick
+    facts, "Can I take part?", the sites section and the structured data
+    all read it."""
+    areas = getattr(project, "site_areas", None)
+    if areas is None:
+        return None
+    if not hasattr(project, "_site_overview"):
+        project._site_overview = SiteOverview(_by_country(
+            (area.country, Area(area.state, place_anchor(area.country, area.state), area.sites,
+                                area.recruiting))
+            for area in areas
+        ))
+    return project._site_overview
+
+
+def sites_by_place(project: Project) -> SiteOverview:
+    """Every site of a project, by country, then state, then city and name,
+    each with its contacts there that give a phone or an email: the page of
+    every site."""
+    contacts = {}
+    if project.is_registry_study:
+        for contact in project.contacts.all():
+            if contact.site_id is not None and (contact.phone or contact.email):
+                contacts.setdefault(contact.site_id, []).append(contact)
+    by_area = {}
+    for ps in sorted(project_sites(project), key=_by_place):
+        by_area.setdefault((ps.site.country, ps.site.state), []).append(
+            SiteEntry(ps, contacts.get(ps.site_id, []))
+        )
+    return SiteOverview(_by_country(
+        (country, Area(
+            state, place_anchor(country, state), len(entries),
+            sum(1 for entry in entries if entry.project_site.is_recruiting), entries,
+        ))
+        for (country, state), entries in by_area.items()
+    ))
+
+
+def _by_place(project_site: ProjectSite) -> tuple:
+    site = project_site.site
+    return tuple(value.casefold() for value in (site.country, site.state, site.city,
+                                                site.institution)) + (project_site.pk,)
+
+
+def _by_country(areas) -> list[CountrySites]:
+    """(country, Area) pairs, in country order, as one ``CountrySites`` each."""
+    countries = {}
+    for country, area in areas:
+        countries.setdefault(country, []).append(area)
+    return [
+        CountrySites(country, place_anchor(country), country_areas)
+        for country, country_areas in countries.items()
+    ]
 
 
 def describe_sites(count: int, countries: int, first_place: str, first_country: str) -> str:
@@ -302,7 +427,8 @@ def participation(project: Project) -> Participation | None:
     """"Can I take part?" for a study that enrols people; None for lab research."""
     if not project.is_registry_study:
         return None
-    sites = project_sites(project)
+    overview = site_overview(project)
+    sites = [] if overview else project_sites(project)
     contacts = list(project.contacts.all())
     return Participation(
         status=choice_label(ResearchStatus, project.research_status),
@@ -311,6 +437,7 @@ def participation(project: Project) -> Participation | None:
         sex=sex_text(project),
         healthy_volunteers=healthy_volunteers_text(project),
         recruiting_sites=[ps for ps in sites if ps.is_recruiting],
+        overview=overview,
         central_contacts=[c for c in contacts if c.site_id is None],
         # A site's contact is a way to take part only with a phone or an email
         # (registries also list site investigators by name alone).

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from .choices import REGISTRY_STUDY_TYPES, CoordinatesSource, ResearchStatus, StudyType
 from .models import Project, page_conditions
-from .presenters import display, nih_grants, project_sites, researchers
+from .presenters import display, nih_grants, project_sites, researchers, site_overview
 
 SCHEMA_ORG = "https://schema.org"
 NIH = "National Institutes of Health"
@@ -116,7 +116,7 @@ def _study(project: Project, links: _Links) -> dict:
         "sponsor": _organization(project.sponsor, links),
         "status": status,
         "healthCondition": [_condition(c, links) for c in page_conditions(project)],
-        "studyLocation": [_place("AdministrativeArea", ps.site) for ps in project_sites(project)],
+        "studyLocation": _locations("AdministrativeArea", project),
         "funding": [
             {
                 "@type": "Grant",
@@ -153,7 +153,7 @@ def _research(project: Project, links: _Links) -> dict:
         },
         "foundingDate": _date(project.start_date),
         "dissolutionDate": _date(project.end_date),
-        "location": [_place("Place", ps.site) for ps in project_sites(project)],
+        "location": _locations("Place", project),
         "member": [_person(role.investigator, links) for role in researchers(project)],
         "knowsAbout": [_condition(c, links) for c in page_conditions(project)],
     }
@@ -194,6 +194,27 @@ def _person(investigator, links: _Links) -> dict:
 
 def _condition(condition, links: _Links) -> dict:
     return {"@type": "MedicalCondition", "name": condition.name, "url": links(condition)}
+
+
+def _locations(kind: str, project: Project) -> list[dict]:
+    """Each site, as a ``kind``; for a project whose page counts its sites
+    by place instead of listing them (``presenters.site_overview``), each
+    state or country it counts, as the page shows."""
+    overview = site_overview(project)
+    if overview is None:
+        return [_place(kind, ps.site) for ps in project_sites(project)]
+    return [
+        {
+            "@type": "AdministrativeArea",
+            "name": ", ".join(name for name in (area.name, country.name) if name),
+            "address": {
+                "@type": "PostalAddress", "addressRegion": area.name,
+                "addressCountry": country.name,
+            },
+        }
+        for country in overview.countries
+        for area in country.areas
+    ]
 
 
 def _place(kind: str, site) -> dict:

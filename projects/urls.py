@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.csv", export_csv, name="export"),
     path("<slug:slug>/", views.project_detail, name="detail"),
+    path("<slug:slug>/sites/", views.project_sites, name="sites"),
 ]
 
 #: The A-to-Z pages at the site's root (``/conditions/`` ...), namespace "browse".

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from . import listing
 from .cache import cache_public_page
 from .filters import ProjectFilter
-from .models import Project, page_conditions, prefetch_page_records
+from .models import Project, page_conditions, prefetch_page_records, prefetch_site_records
 
 
 class ProjectListView(TemplateView):
@@ -130,5 +130,21 @@ class ProjectDetailView(DetailView):
         return context
 
 
+class ProjectSitesView(DetailView):
+    """Every site of one published project, by country and state, with each
+    site's status and contacts: where a large study's page, which shows only
+    how many sites each place has, sends its readers."""
+
+    template_name = "projects/project_sites.html"
+    context_object_name = "project"
+    queryset = Project.objects.published().select_related("sponsor")
+
+    def get_object(self, queryset=None):
+        project = super().get_object(queryset)
+        prefetch_site_records([project])
+        return project
+
+
 project_list = cache_public_page(ProjectListView.as_view())
 project_detail = cache_public_page(ProjectDetailView.as_view())
+project_sites = cache_public_page(ProjectSitesView.as_view())

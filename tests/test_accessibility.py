@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from projects.models import Investigator, Organization, ProjectInvestigator
+from projects.models import SITES_ON_PAGE, Investigator, Organization, ProjectInvestigator
 
 from .conftest import BOSTON, TORONTO
 from .browser_support import SCREENSHOTS
@@ -79,7 +79,16 @@ def site(make_project, publish):
     )
     trial.contacts.create(name="Study desk", phone="555-0100", email="desk@example.org")
     trial = publish(trial)
-    return {"lab": lab, "trial": trial, "person": person}
+    big = publish(make_project(
+        study_type="clinical_trial", nct_id="NCT04567891", lay_title="A heart study at many hospitals",
+        lay_summary="Does a new diet help a weak heart?", conditions=["Heart failure"],
+        sites=[
+            {"institution": f"Heart Clinic {n}", "city": "Columbus" if n % 2 else "Houston",
+             "state": "Ohio" if n % 2 else "Texas", "country": "United States"}
+            for n in range(SITES_ON_PAGE + 1)
+        ],
+    ))
+    return {"lab": lab, "trial": trial, "person": person, "big": big}
 
 
 PAGES = {
@@ -88,6 +97,8 @@ PAGES = {
     "listing-errors": lambda s: "/projects/?status=bogus",
     "project-lab": lambda s: s["lab"].get_absolute_url(),
     "project-trial": lambda s: s["trial"].get_absolute_url(),
+    "project-many-sites": lambda s: s["big"].get_absolute_url(),
+    "every-site": lambda s: s["big"].get_absolute_url() + "sites/",
     "conditions": lambda s: "/conditions/?letter=b",
     "condition": lambda s: "/conditions/breast-cancer/",
     "institutions": lambda s: "/institutions/?letter=m",

@@ -23,7 +23,8 @@ LIST_URL = reverse("projects:list")
 #: Issue 6's budget for any listing (filters, search, place): queries.
 LISTING_BUDGET = 8
 #: A project page (issue 6: at most 5): the row (with its sponsor, its conditions and the
-#: live pages of the NIH grants it names), its sites, its people and a study's contacts.
+#: live pages of the NIH grants it names), its sites (or, past SITES_ON_PAGE, their
+#: counts by place), its people and a study's contacts.
 DETAIL_BUDGET = 4
 #: Lab research lists no contacts: one query fewer.
 LAB_PAGE_BUDGET = 3

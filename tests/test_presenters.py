@@ -126,3 +126,15 @@ def test_display_translates_only_the_label_it_shows(make_project, monkeypatch):
     translated.clear()
     project.get_research_status_display()
     assert len(translated) > len(ResearchStatus)  # every label, then the one shown
+
+
+def test_place_anchors_keep_their_letters_and_are_never_empty():
+    assert presenters.place_anchor("France", "Île-de-France") == "france-île-de-france"
+    assert presenters.place_anchor("United States") == "united-states"
+    assert presenters.place_anchor("日本", "東京都") == "日本-東京都"
+    assert presenters.place_anchor("", "") == "unnamed"
+
+
+def test_a_page_that_lists_its_sites_has_no_overview(make_project):
+    project = make_project(sites=[{"institution": "Clinic", "city": "Lyon", "country": "France"}])
+    assert presenters.site_overview(project) is None

@@ -327,7 +327,8 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         """The public page as it would look with the newest draft; staff only."""
         project = self._get_viewable_project(request, object_id)
         project = Project.objects.for_public_pages().get(pk=project.pk)
-        prefetch_page_records([project])
+        # Every site, even a large study's: the editor checks them here.
+        prefetch_page_records([project], every_site=True)
         draft = revisions.draft_content(project)
         conditions = review.conditions_of(draft)
         for name in EDITORIAL_TEXT_FIELDS:

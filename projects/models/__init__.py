@@ -24,14 +24,17 @@ from .places import Organization, Site
 from .project import (
     LISTED,
     NCT_ID_PATTERN,
+    SITES_ON_PAGE,
     GrantLink,
     Project,
     ProjectInvestigator,
     ProjectQuerySet,
     ProjectSite,
+    SiteArea,
     add_months,
     page_conditions,
     prefetch_page_records,
+    prefetch_site_records,
 )
 from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
@@ -42,6 +45,7 @@ __all__ = [
     "INITIALS",
     "OTHER_INITIAL",
     "NCT_ID_PATTERN",
+    "SITES_ON_PAGE",
     "Condition",
     "Contact",
     "Facet",
@@ -61,9 +65,11 @@ __all__ = [
     "ReviewEvent",
     "ReviewReminder",
     "Site",
+    "SiteArea",
     "add_months",
     "page_conditions",
     "prefetch_page_records",
+    "prefetch_site_records",
     "unique_slug",
     "unique_slugs",
 ]

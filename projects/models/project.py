@@ -11,13 +11,14 @@ declared once, in ``projects/fields.py``.
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import JSONObject
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -81,8 +82,25 @@ class ProjectQuerySet(models.QuerySet):
         """A project's public page, in few queries: the row with its sponsor, its
         conditions (``condition_list``) and the NIH grants it names with their
         live pages here (``grant_pages``), read in the same query;
-        ``prefetch_page_records`` then loads the other lists the page shows."""
-        return self.select_related("sponsor").with_grant_pages().with_condition_list()
+        ``prefetch_page_records`` then loads the other lists the page shows
+        (all the sites, or how many each place has: ``site_count`` decides)."""
+        return (
+            self.select_related("sponsor")
+            .with_grant_pages()
+            .with_condition_list()
+            .with_site_count()
+        )
+
+    def with_site_count(self):
+        """Each project's ``site_count``, read with the row (its links' key index)."""
+        links = (
+            ProjectSite.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(site_count=Coalesce(Subquery(links), 0))
 
     def with_grant_pages(self):
         """Each project's ``grant_pages``: the NIH grants its registry record
@@ -706,16 +724,49 @@ class GrantLink(models.Model):
         return self.core_project_number
 
 
-def prefetch_page_records(projects: Iterable[Project]) -> None:
+#: A public page lists a project's sites up to here. A study with more (a
+#: large trial has hundreds) shows how many it has in each country and
+#: state instead, and lists every site on a page of their own
+#: (``views.ProjectSitesView``): 400 sites made a 200 KB page that took
+#: 40 ms to build, and a reader looks for the places near them first.
+SITES_ON_PAGE = 25
+
+
+@dataclass(frozen=True)
+class SiteArea:
+    """How many of a project's sites are in one state or region of one
+    country (``state`` empty: the registry names none), and how many of
+    those are recruiting."""
+
+    country: str
+    state: str
+    sites: int
+    recruiting: int
+
+
+def prefetch_page_records(projects: Iterable[Project], *, every_site: bool = False) -> None:
     """Load the lists the public page of each of ``projects`` shows, one query
     per list: sites and people for every page, and contacts for a study only
     ("Can I take part?"; lab research enrols no one and has none). The
     projects come from ``for_public_pages()``, which read their sponsor,
-    conditions and grants with the row."""
+    conditions, grants and number of sites with the row.
+
+    A project with more than ``SITES_ON_PAGE`` sites gets ``site_areas``
+    (``SiteArea`` rows, one grouped query) instead of its sites, and only
+    its central contacts: each site's contacts are on the page of every
+    site. With ``every_site`` every project gets all its sites (the admin's
+    preview, where an editor checks them)."""
     projects = list(projects)
+    summarized = (
+        []
+        if every_site
+        else [p for p in projects if getattr(p, "site_count", 0) > SITES_ON_PAGE]
+    )
+    in_full = [p for p in projects if not any(p is s for s in summarized)]
+    prefetch_site_records(in_full)
+    _load_site_areas(summarized)
     models.prefetch_related_objects(
         projects,
-        models.Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
         models.Prefetch(
             "project_investigators",
             queryset=ProjectInvestigator.objects.select_related(
@@ -723,9 +774,46 @@ def prefetch_page_records(projects: Iterable[Project]) -> None:
             ),
         ),
     )
+
+
+def prefetch_site_records(projects: Iterable[Project]) -> None:
+    """Load every site of each of ``projects``, and the contacts of those
+    that are registry studies (central and at each site)."""
+    projects = list(projects)
+    models.prefetch_related_objects(
+        projects,
+        models.Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
+    )
     studies = [project for project in projects if project.is_registry_study]
     models.prefetch_related_objects(
         studies, models.Prefetch("contacts", queryset=Contact.objects.select_related("site"))
+    )
+
+
+def _load_site_areas(projects: list[Project]) -> None:
+    """Set ``site_areas`` on each of ``projects``: its sites counted by
+    country and state, in name order; and load the studies' central contacts."""
+    if not projects:
+        return
+    rows = (
+        ProjectSite.objects.filter(project__in=projects)
+        .order_by()
+        .values_list("project", "site__country", "site__state")
+        .annotate(
+            sites=Count("pk"),
+            recruiting=Count("pk", filter=Q(recruitment_status__in=OPEN_STATUSES)),
+        )
+    )
+    areas = {}
+    for project_id, country, state, sites, recruiting in rows:
+        areas.setdefault(project_id, []).append(SiteArea(country, state, sites, recruiting))
+    for project in projects:
+        project.site_areas = sorted(
+            areas.get(project.pk, ()), key=lambda a: (a.country.casefold(), a.state.casefold())
+        )
+    studies = [project for project in projects if project.is_registry_study]
+    models.prefetch_related_objects(
+        studies, models.Prefetch("contacts", queryset=Contact.objects.filter(site=None))
     )
 
 

@@ -5,6 +5,7 @@ import html
 
 from django import forms, template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from .. import presenters
 from ..models import page_conditions
@@ -13,7 +14,7 @@ register = template.Library()
 
 for _name in (
     "quick_facts", "official_records", "nih_grants", "participation", "researchers",
-    "project_sites", "status_badge", "location_summary",
+    "project_sites", "status_badge", "location_summary", "site_overview", "sites_by_place",
 ):
     register.simple_tag(getattr(presenters, _name), name=_name)
 
@@ -73,3 +74,28 @@ def distance(miles):
 def us_date(day):
     """"May 15, 2026": the site is American, so month first."""
     return presenters.long_date(day) if day else ""
+
+
+@register.simple_tag
+def site_areas(overview, every_site_url):
+    """A large study's sites counted by country and state, each place a
+    link to its heading on the page of every site: "United States: 310
+    sites / Alabama 4, Arizona 7 ...". Joined with ``html.escape`` like
+    ``facet_datalist``: as template loops, 60 places took 3 ms a page."""
+    base = html.escape(str(every_site_url))
+    items = []
+    for country in overview.countries:
+        sites = ngettext("%(n)d site", "%(n)d sites", country.sites) % {"n": country.sites}
+        item = (
+            f'<li><a href="{base}#{html.escape(country.anchor)}"><strong>'
+            f"{html.escape(country.name)}</strong></a>: {sites}"
+        )
+        if country.has_named_areas:
+            areas = ", ".join(
+                f'<a href="{base}#{html.escape(area.anchor)}">'
+                f'{html.escape(area.name or gettext("region not given"))}</a> {area.sites}'
+                for area in country.areas
+            )
+            item += f'<br>\n<span class="areas">{areas}</span>'
+        items.append(item + "</li>")
+    return mark_safe('<ul class="site-areas">' + "\n".join(items) + "</ul>")
