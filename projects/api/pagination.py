@@ -6,8 +6,6 @@ up to 100, so no request walks the whole table however deep or broad it
 is. A page past the last one is a 404, as REST clients expect.
 """
 
-from functools import partial
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -30,13 +28,14 @@ class ListingPagination(Pagination):
     capped_message = _("Narrow the search to reach more than %(last)s pages.")
 
     def paginate_queryset(self, queryset, request, view=None):
-        """``queryset`` is the view's own (listed projects with what the
-        serializer reads); the filterset the filter backend kept on the view
-        picks and orders the page's projects."""
+        """The filterset the filter backend kept on the view picks and
+        orders the page's projects; the view loads them (``load_page``)
+        with what the serializer reads."""
         self.request = request
         number = self._page_number(request)
-        load = partial(listing.in_order, view.get_queryset())
-        self.result = listing.page(view.filterset, number, self.get_page_size(request), load)
+        self.result = listing.page(
+            view.filterset, number, self.get_page_size(request), view.load_page
+        )
         if self.result.beyond_end and number > 1:
             message = self.invalid_page_message
             if self.result.pages_are_capped:

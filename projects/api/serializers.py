@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from .. import presenters
+from ..models import location_row
 from ..choices import (
     ContactRole,
     FundingMechanism,
@@ -69,41 +70,34 @@ class SponsorSerializer(serializers.Serializer):
 
 
 class LocationSerializer(serializers.Serializer):
-    """Where a project takes place (a ``ProjectSite`` with its site).
+    """Where a project takes place: a site's public fields, from the rows
+    ``models.load_location_rows`` reads (``location_row`` for one site).
 
     The fields declare the shape (and the schema); ``to_representation``
-    builds the same dict directly. A page of the project list carries every
-    location of 20 projects, hundreds for big trials, and DRF's generic
-    per-field path (looking up ``site.city`` through each field's source,
-    then converting) took most of the list's time. A test checks the two
-    agree, so a field added here without its line below fails."""
+    copies the row. A page of the project list carries every location of
+    20 projects, hundreds for big trials, and DRF's generic per-field path
+    took most of the list's time. A test checks the two agree, so a field
+    added here and not to ``models.LOCATION_FIELDS`` fails."""
 
-    institution = serializers.CharField(source="site.institution")
-    city = serializers.CharField(source="site.city")
-    state = serializers.CharField(source="site.state")
-    zip_code = serializers.CharField(source="site.zip_code")
-    country = serializers.CharField(source="site.country")
-    latitude = serializers.FloatField(source="site.latitude", allow_null=True)
-    longitude = serializers.FloatField(source="site.longitude", allow_null=True)
+    institution = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    zip_code = serializers.CharField()
+    country = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
 
-    def to_representation(self, project_site):
-        site = project_site.site
-        return {
-            "institution": site.institution,
-            "city": site.city,
-            "state": site.state,
-            "zip_code": site.zip_code,
-            "country": site.country,
-            "latitude": site.latitude,
-            "longitude": site.longitude,
-        }
+    def to_representation(self, location: dict):
+        return dict(location)
 
 
 class SiteSerializer(LocationSerializer):
+    """A ``ProjectSite``: its site's location and the study's status there."""
+
     recruitment_status = CodedField(ResearchStatus, help_text="The study's status at this site.")
 
     def to_representation(self, project_site):
-        location = super().to_representation(project_site)
+        location = location_row(project_site.site)
         location["recruitment_status"] = self.fields["recruitment_status"].to_representation(
             project_site.recruitment_status
         )
@@ -172,7 +166,10 @@ class ProjectSerializer(serializers.Serializer):
         help_text="Lead sponsor, or the institution that holds the NIH grant."
     )
     conditions = ConditionSerializer(many=True)
-    locations = LocationSerializer(many=True, source="project_sites")
+    locations = LocationSerializer(
+        many=True, source="location_rows",
+        help_text="Every site of the project.",
+    )
     recruiting = serializers.BooleanField(
         source="is_recruiting", help_text="Enrolling people now."
     )

@@ -17,10 +17,18 @@ from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
-from .. import directory
+from .. import directory, listing
 from . import schema  # noqa: F401  (registers the OpenAPI parameters of ProjectFilter)
 from ..filters import ProjectFilter
-from ..models import Contact, Project, ProjectInvestigator, ProjectSite
+from ..models import (
+    Contact,
+    Project,
+    ProjectInvestigator,
+    ProjectSite,
+    load_location_rows,
+    location_row,
+)
+from ..presenters import project_sites
 from .pagination import ListingPagination, Pagination
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
 
@@ -54,19 +62,12 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ListingPagination
 
     def get_queryset(self):
-        if self.action == "list":
-            # A page's sites by key, in a query of their own: joined to the
-            # links of 20 projects, the planner (misled by trials with
-            # hundreds of sites) reads every site.
-            sites = ("project_sites", "project_sites__site")
-        else:
-            joined = ProjectSite.objects.select_related("site")
-            sites = (Prefetch("project_sites", queryset=joined),)
         projects = Project.objects.listed().select_related("sponsor").prefetch_related(
-            "conditions", *sites
+            "conditions"
         )
         if self.action == "retrieve":
             return projects.prefetch_related(
+                Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
                 Prefetch(
                     "project_investigators",
                     queryset=ProjectInvestigator.objects.select_related(
@@ -75,8 +76,21 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 Prefetch("contacts", queryset=Contact.objects.select_related("site")),
             )
-        # The pagination loads the page's rows by key; the filters order them.
+        # The pagination loads the page's rows by key (``load_page``); the
+        # filters order them.
         return projects
+
+    def load_page(self, ids: list[int]) -> list[Project]:
+        """The list's projects ``ids``, in that order, with their locations
+        (``location_rows``)."""
+        projects = listing.in_order(self.get_queryset(), ids)
+        load_location_rows(projects)
+        return projects
+
+    def get_object(self):
+        project = super().get_object()
+        project.location_rows = [location_row(ps.site) for ps in project_sites(project)]
+        return project
 
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
