@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from projects import editing, revisions
 from projects.importers import pipeline
 from projects.models import SITES_ON_PAGE, Contact, Project
 
+from .conftest import publish_written
 from .importers.recorded import study
 from .test_listing import DETAIL_BUDGET
 
@@ -35,14 +35,11 @@ def import_study(tmp_path, editor, publish):
         path = tmp_path / f"{nct_id}.json"
         path.write_text(json.dumps(study(nct_id)))
         pipeline.import_files(pipeline.CTGOV, [path])
-        project = Project.objects.get(nct_id=nct_id)
-        content = revisions.draft_content(project) | {
+        return publish_written(Project.objects.get(nct_id=nct_id), editor, publish, {
             "lay_title": "Keeping ovarian cancer from coming back",
             "lay_summary": "Doctors test whether a daily pill keeps ovarian cancer away longer.",
             "research_focus": "Whether sorafenib after chemotherapy delays a relapse.",
-        }
-        editing.save_content(project, editor, content=content, base_version=project.version)
-        return publish(project)
+        })
 
     return do
 

@@ -15,9 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from projects import editing, revisions
 from projects.models import Project, ProjectSite
 
+from ..conftest import publish_written
 from .recorded import (
     CTGOV_APG2575,
     CTGOV_CLASSIC,
@@ -190,13 +190,11 @@ def test_nothing_to_import_is_a_clear_error():
 
 
 def publish_as_written(project, editor, publish):
-    content = revisions.draft_content(project) | {
+    return publish_written(project, editor, publish, {
         "lay_title": "Helping children with a rare genetic condition",
         "lay_summary": "Doctors are testing whether a hormone helps children grow.",
         "research_focus": "The study looks at growth and behavior.",
-    }
-    editing.save_content(project, editor, content=content, base_version=project.version)
-    return publish(project)
+    })
 
 
 #: What the seed page showed: list reprs, raw enum names, "Study type Nih_funding",
