@@ -3,9 +3,10 @@ which order, and what their cards show, in a fixed number of queries
 whatever the filters, the depth and the page size.
 
 - Counting: no filter or a single facet filter is counted already
-  (``projects.facets``); anything else is counted in SQL up to
-  ``COUNT_LIMIT`` and shown as "over 1,000" beyond it, so a count never
-  walks the whole table.
+  (``projects.facets``), and a single word the vocabulary counts on twice
+  ``COUNT_LIMIT`` pages or more is known to be over it; anything else is
+  counted in SQL up to ``COUNT_LIMIT`` and shown as "over 1,000" beyond
+  it, so a count never walks the whole table.
 - Paging: page numbers, up to ``MAX_PAGES`` pages (an OFFSET never larger
   than ``MAX_PAGES * page size``, so a deep page costs what the first
   does); beyond that the page asks the visitor to narrow the search. A
@@ -117,7 +118,11 @@ def page(filterset: ProjectFilter, number: int, size: int, load=None) -> Listing
         return _page_near(filterset, ids, number, size, load)
     count = filterset.exact_count()
     capped = False
-    if count is None:
+    if count is None and filterset.fewest_results() > 2 * COUNT_LIMIT:
+        # A common word: "over 1,000" without counting (twice the limit:
+        # the vocabulary's count is close to the matches, not exact).
+        count, capped = COUNT_LIMIT, True
+    elif count is None:
         count = filterset.counted_ids().order_by()[: COUNT_LIMIT + 1].count()
         capped = count > COUNT_LIMIT
         count = min(count, COUNT_LIMIT)

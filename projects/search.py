@@ -56,11 +56,27 @@ class SearchText:
     text: str
     corrections: dict[str, str] = field(default_factory=dict)
     typed: str = ""
+    #: The typed words the vocabulary has as they are, with how many listed
+    #: pages use each (PostgreSQL; ``understand`` looks them up anyway).
+    known: dict[str, int] = field(default_factory=dict)
 
     @property
     def corrected(self) -> str:
         """The text with each unknown word replaced by its correction."""
         return " ".join(self.corrections.get(w.lower(), w) for w in self.text.split())
+
+    @property
+    def fewest_matches(self) -> int:
+        """About how many listed pages the search matches at least, known
+        without a query: for a single word, the pages whose text has the
+        word as typed (the search also finds its other forms: "cancers",
+        "tumor" for "tumors"); 0 when that is not known. "About": the
+        vocabulary also counts a word glued to digits ("covid" in
+        "covid19"), which PostgreSQL reads as one word."""
+        words = self.text.split()
+        if len(words) != 1:
+            return 0
+        return self.known.get(words[0].lower(), 0)
 
 
 def understand(text: str, *, correct: bool = True) -> SearchText:
@@ -69,8 +85,14 @@ def understand(text: str, *, correct: bool = True) -> SearchText:
     words = [w for w in dict.fromkeys(w.lower() for w in text.split()) if _checkable(w)]
     if not correct or not words:
         return SearchText(text, typed=as_typed)
-    finder = _corrections_postgresql if ranked() else _corrections_sqlite
-    return SearchText(text, finder(words), typed=as_typed)
+    if not ranked():
+        return SearchText(text, _corrections_sqlite(words), typed=as_typed)
+    known = dict(
+        Facet.objects.filter(kind=FacetKind.WORD, key__in=words).values_list("key", "count")
+    )
+    return SearchText(
+        text, _corrections_postgresql(words, known), typed=as_typed, known=known
+    )
 
 
 def search(queryset: QuerySet, text: "str | SearchText") -> QuerySet:
@@ -128,15 +150,12 @@ def _checkable(word: str) -> bool:
     return word.isalpha() and 3 <= len(word) <= 40 and word not in STOP_WORDS
 
 
-def _corrections_postgresql(typed: list[str]) -> dict[str, str]:
-    """Most words are typed as the vocabulary has them: those are looked up
-    by key (0.02 ms). The others take one more query: the vocabulary rows
+def _corrections_postgresql(typed: list[str], known: dict[str, int]) -> dict[str, str]:
+    """Most words are typed as the vocabulary has them (``known``, looked
+    up by key: 0.02 ms). The others take one more query: the vocabulary rows
     sharing their stem (so "studying" counts as known through "study", and
     "cries" through "cry" typed beside it), or like them, which compares
     them with every word (1.8 ms at 100k)."""
-    known = set(
-        Facet.objects.filter(kind=FacetKind.WORD, key__in=typed).values_list("key", flat=True)
-    )
     typed = [word for word in typed if word not in known]
     if not typed:
         return {}

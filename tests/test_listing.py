@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import listing
+from projects import listing, search
 from projects.models import Contact, GrantLink, Project, page_conditions
 from projects.views import ProjectListView
 
@@ -144,6 +144,34 @@ def test_counts_beyond_the_limit_are_shown_as_over(client, sixty, monkeypatch):
     assert "Over 20 projects found" in text
     # No filter, or one facet: the facet table knows the exact number.
     assert "60 projects found" in _text(client.get(LIST_URL))
+
+
+def _counted(client, query) -> tuple[str, bool]:
+    """The page's text, and whether a query counted its results."""
+    caches["default"].clear()  # the page itself, not a cached copy
+    with CaptureQueriesContext(connection) as queries:
+        text = _text(client.get(LIST_URL, query))
+    return text, any("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_word_on_over_twice_the_limit_of_pages_is_over_it_uncounted(
+    client, sixty, monkeypatch
+):
+    if not search.ranked():
+        pytest.skip("SQLite keeps no vocabulary counts for the search")
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 20)
+    # "breathing" is in all 60 titles: the vocabulary says so.
+    text, counted = _counted(client, {"q": "Breathing"})
+    assert "Over 20 projects found" in text and not counted
+    # "melanoma" is a condition of 30: close to the limit, so counted.
+    text, counted = _counted(client, {"q": "melanoma"})
+    assert "Over 20 projects found" in text and counted
+    # Two words, or a word and a filter: only a count can say.
+    assert _counted(client, {"q": "breathing sleep"})[1]
+    assert _counted(client, {"q": "breathing", "recruiting": "on"})[1]
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 40)
+    text, counted = _counted(client, {"q": "melanoma"})
+    assert "30 projects found" in text and counted
 
 
 def test_pages_beyond_the_cap_ask_for_a_narrower_search(client, sixty, monkeypatch):
