@@ -512,17 +512,26 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(sex_eligibility__in=[SexEligibility.ALL, value])
 
     def filter_place(self, queryset, name, place):
-        """Projects with a site within the radius: sites in the bounding box
-        come from an index (latitude, longitude), the exact distance is
-        worked out here, and the corners of the box are dropped."""
-        if self.near_sites is None:
-            self.near_sites = sites_near(place, self.radius_miles())
-        ids = list(self.near_sites)
+        """Projects with a site within the radius (``sites_in_reach``)."""
+        ids = list(self.sites_in_reach())
         if not ids:
             return queryset.none()
         return queryset.filter(
             Exists(ProjectSite.objects.filter(project=OuterRef("pk"), site_id__in=ids))
         )
+
+    def sites_in_reach(self) -> "dict[int, NearSite] | None":
+        """The sites within the radius of the place asked for, by key, each
+        with its distance (None without a place), worked out once: sites
+        in the bounding box come from an index (latitude, longitude), the
+        exact distance is worked out here, and the corners of the box are
+        dropped."""
+        place = self.form.cleaned_data.get("near") if self.form.is_valid() else None
+        if not place:
+            return None
+        if self.near_sites is None:
+            self.near_sites = sites_near(place, self.radius_miles())
+        return self.near_sites
 
     def radius_miles(self) -> int:
         return int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)

@@ -113,9 +113,9 @@ def page(filterset: ProjectFilter, number: int, size: int, load=None) -> Listing
     projects loaded by ``load(ids)`` (``cards`` unless told: the API loads
     whole rows)."""
     load = load or cards
+    if filterset.sites_in_reach() is not None:
+        return _page_near(filterset, number, size, load)
     ids = filterset.result_ids()
-    if filterset.near_sites is not None:
-        return _page_near(filterset, ids, number, size, load)
     count = filterset.exact_count()
     capped = False
     if count is None and filterset.fewest_results() > 2 * COUNT_LIMIT:
@@ -150,13 +150,13 @@ class Nearest:
     site: object  # filters.NearSite: institution, city, state
 
 
-def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> ListingPage:
+def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> ListingPage:
     """With a place: the matching projects with a site within the radius,
     nearest first unless another order was chosen, each with its nearest
     site. The database finds each project's nearest site and counts them
     (``_nearest``), so only a page of rows comes back however many sites
     the radius holds."""
-    near = filterset.near_sites
+    near = filterset.sites_in_reach()
     result = ListingPage(number=number, size=size, requested=number)
     if not near:
         return result
@@ -177,7 +177,7 @@ def _page_near(filterset: ProjectFilter, ids, number: int, size: int, load) -> L
         _rows, result.count = nearest(1, 0)
         result.number = max(1, min(result.number, result.last_reachable))
         offset = (result.number - 1) * size
-        page_ids = list(ids[offset : offset + size])
+        page_ids = list(filterset.result_ids()[offset : offset + size])
         rows, _count = nearest(size, 0, among=page_ids)
     closest = {project_id: (miles, site_id) for project_id, site_id, miles in rows}
     result.items = load(page_ids)

@@ -18,6 +18,21 @@ def test_an_array_literal_quotes_every_value_and_writes_null():
     assert array_literal([]) == "{}"
 
 
+def test_numbers_alone_are_written_as_they_print():
+    assert array_literal([1, 2**40, 2.5, 0.1]) == "{1,1099511627776,2.5,0.1}"
+    assert array_literal([1, None]) == '{"1",NULL}'
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL arrays")
+def test_postgresql_reads_numbers_back_exactly():
+    miles = [0.1, 24.999999999999996, 1e-7, 3.0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::float8[], %s::bigint[]", [array_literal(miles),
+                                                           array_literal([7, 2**40])])
+        assert cursor.fetchone() == (miles, [7, 2**40])
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL arrays")
 def test_postgresql_reads_an_array_literal_back_as_the_values():

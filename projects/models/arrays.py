@@ -13,7 +13,11 @@ import datetime
 
 
 def array_literal(values) -> str:
-    """``values`` as a PostgreSQL array literal: ``{"a","b\\"c",NULL,1}``."""
+    """``values`` as a PostgreSQL array literal: ``{"a","b\\"c",NULL,1}``;
+    numbers alone as they print (``{1,2.5}``: no quotes to add or escape)."""
+    values = list(values)
+    if all(type(value) in (int, float) for value in values):
+        return "{" + ",".join(map(repr, values)) + "}"
     return "{" + ",".join(_element(value) for value in values) + "}"
 
 
