@@ -163,3 +163,4 @@ def test_the_preview_shows_the_editor_every_site(client, editor, import_study):
     assert response.status_code == 200
     text = _text(response)
     assert "La Jolla, California" in text and "See all" not in text
+    assert "The public page counts these 51 sites by country and state" in text

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from .. import editing, revisions, workflow
 from ..fields import EDITORIAL_TEXT_FIELDS, SOURCE_FIELDS, WORKFLOW_FIELDS
 from ..models import (
+    SITES_ON_PAGE,
     Contact,
     GrantLink,
     Project,
@@ -336,6 +337,7 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "projects/project_detail.html", {
             "project": project, "conditions": conditions, "preview": True,
             "has_pending_draft": revisions.has_pending_draft(project),
+            "sites_counted_publicly": project.site_count > SITES_ON_PAGE,
         })
 
     def versions_view(self, request, object_id):
