@@ -180,6 +180,45 @@ class ProjectSerializer(serializers.Serializer):
     last_reviewed = serializers.DateField()
     last_published_at = serializers.DateTimeField(help_text="When the live content last changed.")
 
+    def to_representation(self, project):
+        """What DRF's generic path over the fields declared above gives (a
+        test holds the two equal, key for key, in order), built directly: a
+        list page has 20 projects, and the generic path (each field's value
+        looked up through its source, nested serializers for the sponsor,
+        the conditions and the identifiers) took 4 ms of a page's CPU.
+        Conversions with rules of their own (labels, dates, addresses) are
+        the declared fields' own."""
+        fields = self.fields
+        sponsor = project.sponsor
+        return {
+            "slug": project.slug,
+            "url": fields["url"].to_representation(project),
+            "lay_title": project.lay_title,
+            "lay_summary": project.lay_summary,
+            "study_type": fields["study_type"].to_representation(project.study_type),
+            "status": fields["status"].to_representation(project.research_status),
+            "funding": fields["funding"].to_representation(project.funding_mechanism),
+            "sponsor": {"name": sponsor.name, "slug": sponsor.slug},
+            "conditions": [
+                {"name": condition.name, "slug": condition.slug}
+                for condition in project.conditions.all()
+            ],
+            "locations": [dict(location) for location in project.location_rows],
+            "recruiting": project.is_recruiting,
+            "ages": self.get_ages(project),
+            "sex": fields["sex"].to_representation(project.sex_eligibility),
+            "identifiers": {
+                "nct_id": project.nct_id,
+                "nih_project_number": project.nih_project_number,
+                "nih_application_id": project.nih_application_id,
+            },
+            "official_records": self.get_official_records(project),
+            "last_reviewed": _or_none(fields["last_reviewed"], project.last_reviewed),
+            "last_published_at": _or_none(
+                fields["last_published_at"], project.last_published_at
+            ),
+        }
+
     @extend_schema_field(AgesSerializer(allow_null=True))
     def get_ages(self, project):
         if not project.is_registry_study:
@@ -201,9 +240,16 @@ class ProjectSerializer(serializers.Serializer):
         return OfficialRecordSerializer(many=True)
 
 
+def _or_none(field, value):
+    return None if value is None else field.to_representation(value)
+
+
 class ProjectDetailSerializer(ProjectSerializer):
     """A listed project with its whole page: the plain-language sections,
     sites, researchers and contacts."""
+
+    # One project: DRF's generic path, over every field declared here and above.
+    to_representation = serializers.Serializer.to_representation
 
     official_title = serializers.CharField()
     research_focus = serializers.CharField(help_text="What this research studies.")

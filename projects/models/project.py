@@ -808,13 +808,13 @@ def load_location_rows(projects: Iterable[Project]) -> None:
     (misled by trials with hundreds of sites) reads every site."""
     projects = list(projects)
     links = list(
-        ProjectSite.objects.filter(project__in=projects)
+        ProjectSite.objects.filter(project__any=[project.pk for project in projects])
         .order_by("project", "order", "pk")
         .values_list("project", "site")
     )
     sites = {
         site_id: dict(zip(LOCATION_FIELDS, values))
-        for site_id, *values in Site.objects.filter(pk__in={site for _p, site in links})
+        for site_id, *values in Site.objects.filter(pk__any={site for _p, site in links})
         .order_by()
         .values_list("pk", *LOCATION_FIELDS)
     }
