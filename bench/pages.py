@@ -72,7 +72,7 @@ def pages() -> list[tuple[str, str]]:
         for kind in (FacetKind.CONDITION, FacetKind.SPONSOR, FacetKind.STATE)
     }
     # A rare word: of the vocabulary's words of 6 letters or more, the one
-    # fewest listed pages use (about 0.1% of them at 100k).
+    # fewest listed pages use (151 of 78,377 at 100k, 6 of 7,858 at 10k).
     rare = (
         Facet.objects.filter(kind=FacetKind.WORD, key__regex=r"^[a-z]{6,}$")
         .order_by("count", "key")

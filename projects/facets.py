@@ -65,15 +65,21 @@ CHOICE_LABELS = {
     FacetKind.STATUS: dict(ResearchStatus.choices),
 }
 
-_WORD = re.compile(r"[a-z]{3,40}")
-#: Words too common to search for (PostgreSQL's English stop words drop them too).
+#: A word as PostgreSQL's parser reads one: letters standing alone, so the
+#: "brca" of "BRCA1", the "gren" of "Sjögren" and the "gov" of an address
+#: are not words (the parser keeps "brca1", "sjögren", "clinicaltrials.gov"
+#: and e-mail addresses whole, so a search for "brca" cannot find them).
+_WORD = re.compile(r"(?<![\w@])(?<!\w\.)[a-z]{3,40}(?![\w@])(?!\.\w)")
+#: Words too common to search for: PostgreSQL's English stop words of three
+#: letters or more (``english.stop``; its search drops them), and three more.
 STOP_WORDS = frozenset(
-    "about after all also and any are been before being both but can could did does doing "
-    "down during each few for from further had has have having her here hers him his how "
-    "into its itself just more most not now off once only other our ours out over own same "
-    "she should some such than that the their theirs them then there these they this those "
-    "through too under until very was were what when where which while who whom why will "
-    "with would you your yours".split()
+    "about above after again against all also and any are because been before being below "
+    "between both but can could did does doing don down during each few for from further "
+    "had has have having her here hers herself him himself his how into its itself just "
+    "more most myself nor not now off once only other our ours ourselves out over own same "
+    "she should some such than that the their theirs them themselves then there these they "
+    "this those through too under until very was were what when where which while who whom "
+    "why will with would you your yours yourself yourselves".split()
 )
 _CHUNK = 2000
 

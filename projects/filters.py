@@ -630,10 +630,10 @@ class ProjectFilter(django_filters.FilterSet):
         return None
 
     def fewest_results(self) -> int:
-        """About how many results there are at least, known without a
-        query: for a search for one word and nothing else, the pages the
-        vocabulary counts with that word (``SearchText.fewest_matches``);
-        otherwise 0. Enough to say "over 1,000" without counting."""
+        """How many results there are at least, known without a query: for
+        a search for one word and nothing else, the pages the vocabulary
+        counts with that word (``SearchText.fewest_matches``); otherwise 0.
+        Enough to say "over 1,000" without counting."""
         if [name for name, _shown in self.active()] != ["q"] or not self.search_text:
             return 0
         return self.search_text.fewest_matches

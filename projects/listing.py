@@ -3,8 +3,9 @@ which order, and what their cards show, in a fixed number of queries
 whatever the filters, the depth and the page size.
 
 - Counting: no filter or a single facet filter is counted already
-  (``projects.facets``), and a single word the vocabulary counts on twice
-  ``COUNT_LIMIT`` pages or more is known to be over it; anything else is
+  (``projects.facets``), and a single word the vocabulary counts on more
+  than twice ``COUNT_LIMIT`` pages is known to be over it (unless its page
+  comes back short); anything else is
   counted in SQL up to ``COUNT_LIMIT`` and shown as "over 1,000" beyond
   it, so a count never walks the whole table.
 - Paging: page numbers, up to ``MAX_PAGES`` pages (an OFFSET never larger
@@ -108,20 +109,24 @@ class ListingPage:
         return (self.number - 1) * self.size + len(self.items)
 
 
-def page(filterset: ProjectFilter, number: int, size: int, load=None) -> ListingPage:
+def page(
+    filterset: ProjectFilter, number: int, size: int, load=None, *, estimate: bool = True
+) -> ListingPage:
     """Page ``number`` (1-based) of the filtered, sorted results, its
     projects loaded by ``load(ids)`` (``cards`` unless told: the API loads
-    whole rows)."""
+    whole rows). With ``estimate``, a common word is "over 1,000" on the
+    vocabulary's word."""
     load = load or cards
     if filterset.sites_in_reach() is not None:
         return _page_near(filterset, number, size, load)
     ids = filterset.result_ids()
     count = filterset.exact_count()
-    capped = False
-    if count is None and filterset.fewest_results() > 2 * COUNT_LIMIT:
-        # A common word: "over 1,000" without counting (twice the limit:
-        # the vocabulary's count is close to the matches, not exact).
-        count, capped = COUNT_LIMIT, True
+    capped = estimated = False
+    if count is None and estimate and filterset.fewest_results() > 2 * COUNT_LIMIT:
+        # A common word: "over 1,000" without counting. Twice the limit, and
+        # a short page is counted after all: the vocabulary is kept by
+        # facets.refresh, and one built by older rules could say more.
+        count, capped, estimated = COUNT_LIMIT, True, True
     elif count is None:
         count = filterset.counted_ids().order_by()[: COUNT_LIMIT + 1].count()
         capped = count > COUNT_LIMIT
@@ -138,6 +143,8 @@ def page(filterset: ProjectFilter, number: int, size: int, load=None) -> Listing
             page_ids = list(first_group[offset : offset + size])
         if len(page_ids) < min(size, count - offset):
             page_ids = list(ids[offset : offset + size])
+        if estimated and len(page_ids) < size:
+            return page(filterset, number, size, load, estimate=False)
         result.items = load(page_ids)
     return result
 

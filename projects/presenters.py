@@ -9,6 +9,7 @@ raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
 
 import datetime
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -28,7 +29,7 @@ from .choices import (
     SexEligibility,
     StudyType,
 )
-from .models import Contact, Project, ProjectInvestigator, ProjectSite
+from .models import Contact, Project, ProjectInvestigator, ProjectSite, area_key
 
 
 @dataclass(frozen=True)
@@ -220,13 +221,15 @@ class SiteEntry:
 @dataclass(frozen=True)
 class Area:
     """A project's sites in one state or region of a country (``name``
-    empty: the registry names none): how many, how many recruiting, and on
-    the page of every site the sites themselves."""
+    empty: the registry names none): how many, how many recruiting, at how
+    many a contact answers, and on the page of every site the sites
+    themselves. ``anchor`` is the id of its heading there."""
 
     name: str
     anchor: str
     sites: int
-    recruiting: int
+    recruiting: int = 0
+    with_contacts: int = 0
     entries: list[SiteEntry] = field(default_factory=list)
 
 
@@ -235,6 +238,10 @@ class CountrySites:
     name: str
     anchor: str
     areas: list[Area]
+
+    @property
+    def label(self) -> str:
+        return self.name or _("Country not given")
 
     @property
     def sites(self) -> int:
@@ -259,12 +266,9 @@ class SiteOverview:
     def recruiting(self) -> int:
         return sum(area.recruiting for country in self.countries for area in country.areas)
 
-
-def place_anchor(country: str, state: str = "") -> str:
-    """The HTML id of a country's or a state's heading on the page of every
-    site, which a large study's page links to (``Île-de-France`` keeps its
-    letters: an id may hold any character but a space)."""
-    return slugify(f"{country} {state}", allow_unicode=True) or "unnamed"
+    @property
+    def with_contacts(self) -> int:
+        return sum(area.with_contacts for country in self.countries for area in country.areas)
 
 
 def site_overview(project: Project) -> SiteOverview | None:
@@ -279,17 +283,17 @@ def site_overview(project: Project) -> SiteOverview | None:
         return None
     if not hasattr(project, "_site_overview"):
         project._site_overview = SiteOverview(_by_country(
-            (area.country, Area(area.state, place_anchor(area.country, area.state), area.sites,
-                                area.recruiting))
+            (area.country, area.state, area.sites, area.recruiting, area.with_contacts, [])
             for area in areas
         ))
     return project._site_overview
 
 
 def sites_by_place(project: Project) -> SiteOverview:
-    """Every site of a project, by country, then state, then city and name,
-    each with its contacts there that give a phone or an email: the page of
-    every site."""
+    """Every site of a project, by country, then state, then city and name
+    (spellings that differ only in case are one place, as on the project's
+    page), each with its contacts there that give a phone or an email: the
+    page of every site."""
     contacts = {}
     if project.is_registry_study:
         for contact in project.contacts.all():
@@ -297,33 +301,69 @@ def sites_by_place(project: Project) -> SiteOverview:
                 contacts.setdefault(contact.site_id, []).append(contact)
     by_area = {}
     for ps in sorted(project_sites(project), key=_by_place):
-        by_area.setdefault((ps.site.country, ps.site.state), []).append(
-            SiteEntry(ps, contacts.get(ps.site_id, []))
-        )
+        key = area_key(ps.site.country, ps.site.state)
+        by_area.setdefault(key, []).append(SiteEntry(ps, contacts.get(ps.site_id, [])))
     return SiteOverview(_by_country(
-        (country, Area(
-            state, place_anchor(country, state), len(entries),
-            sum(1 for entry in entries if entry.project_site.is_recruiting), entries,
-        ))
-        for (country, state), entries in by_area.items()
+        (
+            *_most_named(entries),
+            len(entries),
+            sum(1 for entry in entries if entry.project_site.is_recruiting),
+            sum(1 for entry in entries if entry.contacts),
+            entries,
+        )
+        for entries in by_area.values()
     ))
+
+
+def _most_named(entries: list[SiteEntry]) -> tuple[str, str]:
+    """The (country, state) spelling most of these sites use."""
+    spellings = Counter((e.project_site.site.country, e.project_site.site.state) for e in entries)
+    return max(spellings, key=lambda spelling: (spellings[spelling], spelling))
 
 
 def _by_place(project_site: ProjectSite) -> tuple:
     site = project_site.site
-    return tuple(value.casefold() for value in (site.country, site.state, site.city,
-                                                site.institution)) + (project_site.pk,)
+    return (*area_key(site.country, site.state), site.city.casefold(),
+            site.institution.casefold(), project_site.pk)
 
 
 def _by_country(areas) -> list[CountrySites]:
-    """(country, Area) pairs, in country order, as one ``CountrySites`` each."""
-    countries = {}
-    for country, area in areas:
-        countries.setdefault(country, []).append(area)
-    return [
-        CountrySites(country, place_anchor(country), country_areas)
-        for country, country_areas in countries.items()
-    ]
+    """(country, state, sites, recruiting, with contacts, entries) rows, in
+    place order, as one ``CountrySites`` each, every heading with an id of
+    its own (``place_anchor``; a clash gets a number)."""
+    countries: dict[str, tuple[str, list]] = {}
+    for country, state, *counts in areas:
+        countries.setdefault(country.strip().casefold(), (country, []))[1].append((state, counts))
+    used: set[str] = set()
+    result = []
+    for country, rows in countries.values():
+        country_anchor = _unique(place_anchor(country), used)
+        result.append(CountrySites(country, country_anchor, [
+            Area(state, _unique(place_anchor(country, state), used) if state else country_anchor,
+                 *counts)
+            for state, counts in rows
+        ]))
+    return result
+
+
+def place_anchor(country: str, state: str = "") -> str:
+    """The HTML id of a country's or a state's heading on the page of every
+    site, which a large study's page links to: "canada", "canada--ontario"
+    (two dashes, so "Guinea-Bissau" and Guinea's "Bissau" differ; an id may
+    hold any letter: "france--île-de-france")."""
+    country_part = slugify(country, allow_unicode=True) or "country-not-given"
+    if not state:
+        return country_part
+    return f"{country_part}--{slugify(state, allow_unicode=True) or 'region'}"
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    candidate, number = anchor, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{anchor}-{number}"
+    used.add(candidate)
+    return candidate
 
 
 def describe_sites(count: int, countries: int, first_place: str, first_country: str) -> str:

@@ -67,12 +67,11 @@ class SearchText:
 
     @property
     def fewest_matches(self) -> int:
-        """About how many listed pages the search matches at least, known
-        without a query: for a single word, the pages whose text has the
-        word as typed (the search also finds its other forms: "cancers",
-        "tumor" for "tumors"); 0 when that is not known. "About": the
-        vocabulary also counts a word glued to digits ("covid" in
-        "covid19"), which PostgreSQL reads as one word."""
+        """How many listed pages the search matches at least, known without
+        a query: for a single word, the pages whose text has the word as
+        typed, as the vocabulary counts it (``facets.words`` reads words as
+        PostgreSQL's parser does; the search also finds the word's other
+        forms: "cancers", "tumor" for "tumors"); 0 when that is not known."""
         words = self.text.split()
         if len(words) != 1:
             return 0

@@ -6,13 +6,20 @@ withdrawal shows at once, and editors always see the database.
 """
 
 from django.http import QueryDict
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from . import listing
 from .cache import cache_public_page
 from .filters import ProjectFilter
-from .models import Project, page_conditions, prefetch_page_records, prefetch_site_records
+from .models import (
+    SITES_ON_PAGE,
+    Project,
+    page_conditions,
+    prefetch_page_records,
+    prefetch_site_records,
+)
 
 
 class ProjectListView(TemplateView):
@@ -133,16 +140,22 @@ class ProjectDetailView(DetailView):
 class ProjectSitesView(DetailView):
     """Every site of one published project, by country and state, with each
     site's status and contacts: where a large study's page, which shows only
-    how many sites each place has, sends its readers."""
+    how many sites each place has, sends its readers. A project whose page
+    lists its sites (``SITES_ON_PAGE`` or fewer) has no such page: its
+    address leads to that list."""
 
     template_name = "projects/project_sites.html"
     context_object_name = "project"
-    queryset = Project.objects.published().select_related("sponsor")
+    queryset = (
+        Project.objects.published().only("slug", "lay_title", "study_type").with_site_count()
+    )
 
-    def get_object(self, queryset=None):
-        project = super().get_object(queryset)
-        prefetch_site_records([project])
-        return project
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.site_count <= SITES_ON_PAGE:
+            return redirect(self.object.get_absolute_url() + "#where-heading")
+        prefetch_site_records([self.object])
+        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 project_list = cache_public_page(ProjectListView.as_view())

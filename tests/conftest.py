@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
-from projects import editing, revisions, workflow
+from projects import editing, workflow
 from .browser_support import start_browser
 from projects.models import Condition, Organization, Project, ProjectSite, Site
 
@@ -134,14 +134,6 @@ def publish(editor, other_reviewer):
         return project
 
     return do
-
-
-def publish_written(project, editor, publish, texts: dict):
-    """Write ``texts`` (lay title, summary ...) into an imported project's
-    draft as its editor would, then publish it (``publish``)."""
-    content = revisions.draft_content(project) | texts
-    editing.save_content(project, editor, content=content, base_version=project.version)
-    return publish(project)
 
 
 BOSTON = {"institution": "Massachusetts General Hospital", "city": "Boston", "state": "Massachusetts", "country": "United States"}

@@ -4,6 +4,7 @@ fixtures ``make_project`` and ``publish``)."""
 
 import itertools
 
+from projects import editing, revisions
 from projects.models import Contact, Investigator, Organization, ProjectInvestigator
 
 SITES = [
@@ -77,3 +78,11 @@ def published_projects(make_project, publish, count: int, sites_each: int = 3,
             ProjectInvestigator.objects.create(project=project, investigator=person, order=order)
         projects.append(publish(project))
     return projects
+
+
+def publish_written(project, editor, publish, texts: dict):
+    """Write ``texts`` (lay title, summary ...) into an imported project's
+    draft as its editor would, then publish it (``publish``)."""
+    content = revisions.draft_content(project) | texts
+    editing.save_content(project, editor, content=content, base_version=project.version)
+    return publish(project)

@@ -80,7 +80,8 @@ def site(make_project, publish):
     trial.contacts.create(name="Study desk", phone="555-0100", email="desk@example.org")
     trial = publish(trial)
     big = publish(make_project(
-        study_type="clinical_trial", nct_id="NCT04567891", lay_title="A heart study at many hospitals",
+        study_type="clinical_trial", nct_id="NCT04567891",
+        lay_title="A heart study at many hospitals",
         lay_summary="Does a new diet help a weak heart?", conditions=["Heart failure"],
         sites=[
             {"institution": f"Heart Clinic {n}", "city": "Columbus" if n % 2 else "Houston",

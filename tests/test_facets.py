@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from projects import editing, facets, workflow
+from projects.facets import STOP_WORDS
 from projects.models import (
     Condition,
     Facet,
@@ -22,6 +23,7 @@ from projects.models import (
 )
 
 from .conftest import BOSTON, TORONTO
+from .data import POSTGRESQL_ENGLISH_STOP_WORDS
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +198,35 @@ def test_the_long_lists_offer_only_their_top_entries(make_project, publish, monk
     found = facets.lookup({FacetKind.CONDITION: "GOUT", FacetKind.SPONSOR: "no-such-sponsor"})
     gout = Condition.objects.get(name="Gout")
     assert found == {FacetKind.CONDITION: facets.Choice("condition", "gout", "Gout", 1, gout.pk)}
+
+
+def test_the_vocabulary_leaves_out_every_word_the_search_drops():
+    assert {word for word in POSTGRESQL_ENGLISH_STOP_WORDS if len(word) >= 3} <= STOP_WORDS
+    assert facets.words("Between the two, because of them, against it") == {"two"}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own parser")
+def test_the_vocabulary_counts_words_as_postgresql_reads_them():
+    text = (
+        "Olaparib in BRCA1 or BRCA2 carriers (TROP2, COVID19 and COVID-19), Sjögren's "
+        "syndrome; see ClinicalTrials.gov or write to desk@example.org. Between visits."
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w FROM unnest(%s::text[]) AS w WHERE to_tsvector('english', %s) @@ "
+            "plainto_tsquery('english', w)",
+            [sorted(facets.words(text)), text],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+        # The stop-word list copied in tests/data.py is PostgreSQL's own.
+        cursor.execute(
+            "SELECT w FROM unnest(%s::text[]) AS w WHERE to_tsvector('english', w) <> ''",
+            [POSTGRESQL_ENGLISH_STOP_WORDS],
+        )
+        assert cursor.fetchall() == []
+    assert found == facets.words(text) == {"olaparib", "carriers", "covid", "syndrome",
+                                           "see", "write", "visits"}
 
 
 def test_the_vocabulary_keeps_words_of_the_listed_text(make_project, publish):

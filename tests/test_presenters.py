@@ -129,10 +129,12 @@ def test_display_translates_only_the_label_it_shows(make_project, monkeypatch):
 
 
 def test_place_anchors_keep_their_letters_and_are_never_empty():
-    assert presenters.place_anchor("France", "Île-de-France") == "france-île-de-france"
+    assert presenters.place_anchor("France", "Île-de-France") == "france--île-de-france"
     assert presenters.place_anchor("United States") == "united-states"
-    assert presenters.place_anchor("日本", "東京都") == "日本-東京都"
-    assert presenters.place_anchor("", "") == "unnamed"
+    assert presenters.place_anchor("日本", "東京都") == "日本--東京都"
+    assert presenters.place_anchor("", "") == "country-not-given"
+    # A country's name with a dash is not one of its states.
+    assert presenters.place_anchor("Guinea-Bissau") != presenters.place_anchor("Guinea", "Bissau")
 
 
 def test_a_page_that_lists_its_sites_has_no_overview(make_project):

@@ -10,12 +10,13 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from projects import workflow
 from projects.importers import pipeline
 from projects.models import SITES_ON_PAGE, Contact, Project
 
-from .conftest import publish_written
+from .factories import publish_written
+from .data import DETAIL_BUDGET
 from .importers.recorded import study
-from .test_listing import DETAIL_BUDGET
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +62,13 @@ def test_a_study_with_more_sites_than_a_page_lists_counts_them_by_place(
     assert "Locations 51 sites in 14 countries" in text  # the quick facts
     # Each country with its count, its states linked to their headings there.
     assert f'<a href="{every_site}#japan"><strong>Japan</strong></a>: 6 sites' in page
-    assert f'<a href="{every_site}#japan-tokyo">Tokyo</a> 2' in page
+    assert f'<a href="{every_site}#japan--tokyo">Tokyo</a> 2' in page
     assert f'<a href="{every_site}#poland"><strong>Poland</strong></a>: 6 sites</li>' in page
     # Sites the record places in South Korea without a region, beside Seoul's.
-    assert f'<a href="{every_site}#south-korea">region not given</a> 5' in page
+    assert (
+        f'<a href="{every_site}#south-korea">region not given'
+        '<span class="visually-hidden"> (South Korea)</span></a> 5'
+    ) in page
     assert f'<a class="button-link" href="{every_site}">See all 51 sites' in page
     # The sites themselves are on that page, not this one.
     assert "La Jolla" not in text
@@ -93,8 +97,9 @@ def test_the_page_of_every_site_lists_them_under_the_headings_linked_to(
     assert "La Jolla, California, United States" in text
     # Countries in name order, then states: Canada's Ontario before Quebec.
     headings = re.findall(r"<h[23] id=\"([^\"]+)\"", page)
-    assert headings[:4] == ["belgium", "canada", "canada-ontario", "canada-quebec"]
-    assert headings[-1] == "united-states-maine"
+    assert headings[:4] == ["belgium", "canada", "canada--ontario", "canada--quebec"]
+    assert headings[-1] == "united-states--maine"
+    assert len(set(headings)) == len(headings)
     assert f'href="{project.get_absolute_url()}"' in page
 
 
@@ -106,15 +111,15 @@ def test_a_study_at_the_limit_lists_every_site_on_its_page(client, import_study)
     assert "See all" not in text
 
 
+def _clinics(count, **place):
+    place = {"city": "Columbus", "state": "Ohio", "country": "United States", **place}
+    return [{"institution": f"Clinic {n:02d}", **place} for n in range(count)]
+
+
 def test_recruiting_sites_and_their_contacts_move_to_the_page_of_every_site(
     client, make_project, publish, django_assert_max_num_queries
 ):
-    sites = [
-        {"institution": f"Clinic {n:02d}", "city": "Columbus", "state": "Ohio",
-         "country": "United States"}
-        for n in range(SITES_ON_PAGE + 5)
-    ]
-    project = make_project(study_type="clinical_trial", sites=sites)
+    project = make_project(study_type="clinical_trial", sites=_clinics(SITES_ON_PAGE + 5))
     links = list(project.project_sites.select_related("site").order_by("order"))
     for link in links[:3]:
         link.recruitment_status = "recruiting"
@@ -123,35 +128,81 @@ def test_recruiting_sites_and_their_contacts_move_to_the_page_of_every_site(
     Contact.objects.create(
         project=project, site=links[1].site, name="Ann Coordinator", phone="614-555-0101"
     )
+    # Named alone, without a phone or an email: no way to reach her.
+    Contact.objects.create(project=project, site=links[2].site, name="Bo Investigator")
     project = publish(project)
     assert connection.features.supports_json_field
     with django_assert_max_num_queries(DETAIL_BUDGET):
         response = client.get(project.get_absolute_url())
     text = _text(response)
-    assert "Recruiting at 3 of its 30 sites." in text
-    assert '<a href="sites/">See where, with each site' in response.content.decode()
+    assert "Recruiting at 3 of its 30 sites. See where" in text
     assert "Study desk" in text and "Ann Coordinator" not in text
+    assert "1 of its sites have a contact of their own: see every site and its contacts" in text
     assert "30 sites in 1 country, 3 of them recruiting:" in text
 
-    every_site = _text(client.get(reverse("projects:sites", args=[project.slug])))
+    with django_assert_max_num_queries(3):  # the project, its sites, its contacts
+        every_site = _text(client.get(reverse("projects:sites", args=[project.slug])))
     assert every_site.count("Columbus, Ohio") == 30
     # The contact sits under her own site, and only there.
-    assert re.search(r"Clinic 01 Columbus, Ohio, United States · Recruiting now Ann Coordinator", every_site)
-    assert every_site.count("Ann Coordinator") == 1
+    assert re.search(
+        r"Clinic 01 Columbus, Ohio, United States · Recruiting now Ann Coordinator", every_site
+    )
+    assert every_site.count("Ann Coordinator") == 1 and "Bo Investigator" not in every_site
+
+
+def test_a_large_study_reached_only_through_its_sites_says_so(client, make_project, publish):
+    project = make_project(study_type="clinical_trial", sites=_clinics(SITES_ON_PAGE + 1))
+    Contact.objects.create(project=project, site=project.sites.first(), email="site@example.org")
+    text = _text(client.get(publish(project).get_absolute_url()))
+    assert "How to take part" in text and "see every site and its contacts" in text
+    assert "use the contacts on the official ClinicalTrials.gov record" not in text
+
+
+def test_spellings_of_one_place_are_counted_once_and_every_heading_has_its_own_id(
+    client, make_project, publish
+):
+    sites = [
+        *_clinics(10, city="Toronto", state="Ontario", country="Canada"),
+        *[{**site, "institution": f"Hospital {n}", "state": "ONTARIO "}
+          for n, site in enumerate(_clinics(10, city="Ottawa", country="Canada"))],
+        *_clinics(3, city="Bissau", state="", country="Guinea-Bissau"),
+        *_clinics(3, city="Kamsar", state="Bissau", country="Guinea"),
+        *_clinics(2, city="Somewhere", state="", country=""),
+    ]
+    project = publish(make_project(sites=sites))
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert '<a href="sites/#canada--ontario">Ontario</a> 20' in page
+    assert "ONTARIO" not in page
+    assert '<a href="sites/#country-not-given"><strong>Country not given</strong></a>: 2' in page
+    every_site = client.get(reverse("projects:sites", args=[project.slug])).content.decode()
+    ids = re.findall(r' id="([^"]+)"', every_site)
+    assert len(ids) == len(set(ids))
+    assert {"guinea-bissau", "guinea", "guinea--bissau", "canada--ontario"} <= set(ids)
+    assert '<h2 id="country-not-given">Country not given' in every_site
+    anchors = set(re.findall(r'sites/#([^"]+)"', page))
+    assert anchors <= set(ids)
+
+
+def test_a_project_whose_page_lists_its_sites_has_no_page_of_them(
+    client, make_project, publish
+):
+    project = publish(make_project(sites=_clinics(2)))
+    response = client.get(reverse("projects:sites", args=[project.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url() + "#where-heading"
 
 
 def test_the_page_of_every_site_shows_only_published_projects(
-    client, make_project, publish
+    client, make_project, publish, reviewer
 ):
-    draft = make_project()
+    draft = make_project(sites=_clinics(SITES_ON_PAGE + 1))
     assert client.get(reverse("projects:sites", args=[draft.slug])).status_code == 404
-    live = publish(make_project(lay_title="A lab study", sites=[
-        {"institution": "Toronto Western Hospital", "city": "Toronto", "state": "Ontario",
-         "country": "Canada"},
-    ]))
-    text = _text(client.get(reverse("projects:sites", args=[live.slug])))
-    assert "1 site in 1 country" in text and "Toronto Western Hospital" in text
+    lab = publish(make_project(lay_title="A lab study", sites=_clinics(SITES_ON_PAGE + 1)))
+    text = _text(client.get(reverse("projects:sites", args=[lab.slug])))
+    assert "Every site of “A lab study”" in text and "26 sites in 1 country." in text
     assert "Recruiting" not in text  # lab research enrols no one
+    workflow.withdraw(lab, reviewer, "Wrong record")
+    assert client.get(reverse("projects:sites", args=[lab.slug])).status_code == 404
 
 
 def test_the_preview_shows_the_editor_every_site(client, editor, import_study):

@@ -15,7 +15,6 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from .. import presenters
-from ..models import location_row
 from ..choices import (
     ContactRole,
     FundingMechanism,
@@ -24,6 +23,7 @@ from ..choices import (
     SexEligibility,
     StudyType,
 )
+from .locations import location_row
 
 
 class CodedSerializer(serializers.Serializer):
@@ -71,13 +71,13 @@ class SponsorSerializer(serializers.Serializer):
 
 class LocationSerializer(serializers.Serializer):
     """Where a project takes place: a site's public fields, from the rows
-    ``models.load_location_rows`` reads (``location_row`` for one site).
+    ``locations.load_location_rows`` reads (``location_row`` for one site).
 
     The fields declare the shape (and the schema); ``to_representation``
     copies the row. A page of the project list carries every location of
     20 projects, hundreds for big trials, and DRF's generic per-field path
     took most of the list's time. A test checks the two agree, so a field
-    added here and not to ``models.LOCATION_FIELDS`` fails."""
+    added here and not to ``locations.LOCATION_FIELDS`` fails."""
 
     institution = serializers.CharField()
     city = serializers.CharField()

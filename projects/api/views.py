@@ -20,15 +20,9 @@ from rest_framework import viewsets
 from .. import directory, listing
 from . import schema  # noqa: F401  (registers the OpenAPI parameters of ProjectFilter)
 from ..filters import ProjectFilter
-from ..models import (
-    Contact,
-    Project,
-    ProjectInvestigator,
-    ProjectSite,
-    load_location_rows,
-    location_row,
-)
+from ..models import Contact, Project, ProjectInvestigator, ProjectSite
 from ..presenters import project_sites
+from .locations import load_location_rows, location_row
 from .pagination import ListingPagination, Pagination
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
 

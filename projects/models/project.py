@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -728,20 +728,26 @@ class GrantLink(models.Model):
 #: large trial has hundreds) shows how many it has in each country and
 #: state instead, and lists every site on a page of their own
 #: (``views.ProjectSitesView``): 400 sites made a 200 KB page that took
-#: 40 ms to build, and a reader looks for the places near them first.
+#: about 45 ms to build, and a reader looks for the places near them first.
 SITES_ON_PAGE = 25
 
 
 @dataclass(frozen=True)
 class SiteArea:
     """How many of a project's sites are in one state or region of one
-    country (``state`` empty: the registry names none), and how many of
-    those are recruiting."""
+    country (``state`` empty: the registry names none), how many of those
+    are recruiting, and at how many a contact gives a phone or an email."""
 
     country: str
     state: str
     sites: int
-    recruiting: int
+    recruiting: int = 0
+    with_contacts: int = 0
+
+
+def area_key(country: str, state: str) -> tuple[str, str]:
+    """What makes two spellings one place: "Ontario" and "ONTARIO " are."""
+    return country.strip().casefold(), state.strip().casefold()
 
 
 def prefetch_page_records(projects: Iterable[Project], *, every_site: bool = False) -> None:
@@ -762,7 +768,8 @@ def prefetch_page_records(projects: Iterable[Project], *, every_site: bool = Fal
         if every_site
         else [p for p in projects if getattr(p, "site_count", 0) > SITES_ON_PAGE]
     )
-    in_full = [p for p in projects if not any(p is s for s in summarized)]
+    summarized_keys = {project.pk for project in summarized}
+    in_full = [project for project in projects if project.pk not in summarized_keys]
     prefetch_site_records(in_full)
     _load_site_areas(summarized)
     models.prefetch_related_objects(
@@ -790,46 +797,16 @@ def prefetch_site_records(projects: Iterable[Project]) -> None:
     )
 
 
-#: What a location in the API says of a site (``location_rows``).
-LOCATION_FIELDS = ("institution", "city", "state", "zip_code", "country", "latitude", "longitude")
-
-
-def location_row(site: Site) -> dict:
-    """A site's ``LOCATION_FIELDS`` as a dict."""
-    return {name: getattr(site, name) for name in LOCATION_FIELDS}
-
-
-def load_location_rows(projects: Iterable[Project]) -> None:
-    """Set each project's ``location_rows``: its sites' ``LOCATION_FIELDS``
-    as dicts, in the project's order. Two queries of plain rows: building a
-    ``ProjectSite`` and a ``Site`` instance for each of a page's 300 links
-    cost more than the rest of the API's list. The sites are read by key in
-    a query of their own: joined to the links of 20 projects, the planner
-    (misled by trials with hundreds of sites) reads every site."""
-    projects = list(projects)
-    links = list(
-        ProjectSite.objects.filter(project__any=[project.pk for project in projects])
-        .order_by("project", "order", "pk")
-        .values_list("project", "site")
-    )
-    sites = {
-        site_id: dict(zip(LOCATION_FIELDS, values))
-        for site_id, *values in Site.objects.filter(pk__any={site for _p, site in links})
-        .order_by()
-        .values_list("pk", *LOCATION_FIELDS)
-    }
-    rows = {}
-    for project_id, site_id in links:
-        rows.setdefault(project_id, []).append(sites[site_id])
-    for project in projects:
-        project.location_rows = rows.get(project.pk, [])
-
-
 def _load_site_areas(projects: list[Project]) -> None:
     """Set ``site_areas`` on each of ``projects``: its sites counted by
-    country and state, in name order; and load the studies' central contacts."""
+    country and state (spellings that differ only in case or spaces are one
+    place, named as most of its sites name it), in name order; and load the
+    studies' central contacts."""
     if not projects:
         return
+    reachable = Contact.objects.filter(project=OuterRef("project"), site=OuterRef("site")).exclude(
+        phone="", email=""
+    )
     rows = (
         ProjectSite.objects.filter(project__in=projects)
         .order_by()
@@ -837,14 +814,24 @@ def _load_site_areas(projects: list[Project]) -> None:
         .annotate(
             sites=Count("pk"),
             recruiting=Count("pk", filter=Q(recruitment_status__in=OPEN_STATUSES)),
+            with_contacts=Count("pk", filter=Q(Exists(reachable))),
         )
     )
-    areas = {}
-    for project_id, country, state, sites, recruiting in rows:
-        areas.setdefault(project_id, []).append(SiteArea(country, state, sites, recruiting))
+    spellings: dict[tuple, list[SiteArea]] = {}
+    for project_id, country, state, *counts in rows:
+        key = (project_id, *area_key(country, state))
+        spellings.setdefault(key, []).append(SiteArea(country, state, *counts))
+    areas: dict[int, list[SiteArea]] = {}
+    for (project_id, *_key), found in spellings.items():
+        named = max(found, key=lambda area: (area.sites, area.country, area.state))
+        areas.setdefault(project_id, []).append(SiteArea(
+            named.country, named.state,
+            *(sum(getattr(area, name) for area in found)
+              for name in ("sites", "recruiting", "with_contacts")),
+        ))
     for project in projects:
         project.site_areas = sorted(
-            areas.get(project.pk, ()), key=lambda a: (a.country.casefold(), a.state.casefold())
+            areas.get(project.pk, ()), key=lambda area: area_key(area.country, area.state)
         )
     studies = [project for project in projects if project.is_registry_study]
     models.prefetch_related_objects(

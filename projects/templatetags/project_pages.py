@@ -85,15 +85,17 @@ def site_areas(overview, every_site_url):
     base = html.escape(str(every_site_url))
     items = []
     for country in overview.countries:
+        name = html.escape(str(country.label))
         sites = ngettext("%(n)d site", "%(n)d sites", country.sites) % {"n": country.sites}
-        item = (
-            f'<li><a href="{base}#{html.escape(country.anchor)}"><strong>'
-            f"{html.escape(country.name)}</strong></a>: {sites}"
-        )
+        anchor = html.escape(country.anchor)
+        item = f'<li><a href="{base}#{anchor}"><strong>{name}</strong></a>: {sites}'
         if country.has_named_areas:
+            unnamed = html.escape(gettext("region not given"))
             areas = ", ".join(
                 f'<a href="{base}#{html.escape(area.anchor)}">'
-                f'{html.escape(area.name or gettext("region not given"))}</a> {area.sites}'
+                + (html.escape(area.name) if area.name else
+                   f'{unnamed}<span class="visually-hidden"> ({name})</span>')
+                + f"</a> {area.sites}"
                 for area in country.areas
             )
             item += f'<br>\n<span class="areas">{areas}</span>'

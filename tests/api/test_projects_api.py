@@ -17,17 +17,10 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.throttling import AnonRateThrottle
 
 from projects import editing, workflow
+from projects.api.locations import load_location_rows, location_row
 from projects.api.pagination import Pagination
 from projects.api.serializers import LocationSerializer, ProjectSerializer, SiteSerializer
-from projects.models import (
-    Contact,
-    Investigator,
-    Project,
-    ProjectInvestigator,
-    Site,
-    load_location_rows,
-    location_row,
-)
+from projects.models import Contact, Investigator, Project, ProjectInvestigator, Site
 
 from ..conftest import BOSTON, TORONTO
 from ..factories import rich_projects

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from projects.models import Project, ProjectSite
 
-from ..conftest import publish_written
+from ..factories import publish_written
 from .recorded import (
     CTGOV_APG2575,
     CTGOV_CLASSIC,
