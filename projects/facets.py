@@ -198,18 +198,7 @@ def refresh(project_ids: Iterable[int]) -> None:
             gone = [pk for pk in previous if pk not in current]
             if gone:
                 ProjectFacets.objects.filter(project_id__in=gone).delete()
-            changed = [
-                _entry(pk, keys, summaries[pk])
-                for pk, keys in current.items()
-                if keys != previous.get(pk) or summaries[pk] != _summary(rows.get(pk))
-            ]
-            ProjectFacets.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["project"],
-                update_fields=["keys", *SUMMARY_FIELDS],
-            )
-            _index_keys(current, previous)
+            _store(rows, current, summaries, previous)
 
 
 def _mark_listed_links(links, listed) -> None:
@@ -239,21 +228,24 @@ def rebuild() -> int:
     """Recompute every count from the listed projects; returns how many."""
     with transaction.atomic():
         Facet.objects.all().delete()
-        ProjectFacets.objects.all().delete()
-        _mark_listed_links(ProjectSite.objects.all(), Project.objects.listed().values("pk"))
+        listed = Project.objects.listed().values("pk")
+        ProjectFacets.objects.exclude(project_id__in=listed).delete()
+        _mark_listed_links(ProjectSite.objects.all(), listed)
         totals: Counter = Counter()
         labels: Labels = {}
         ids = list(Project.objects.listed().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), _CHUNK):
-            current, chunk_labels, summaries = _contributions(ids[start : start + _CHUNK])
+            chunk = ids[start : start + _CHUNK]
+            rows = {
+                row.project_id: row for row in ProjectFacets.objects.filter(project_id__in=chunk)
+            }
+            current, chunk_labels, summaries = _contributions(chunk)
             labels.update(chunk_labels)
             for keys in current.values():
                 totals.update(keys)
-            ProjectFacets.objects.bulk_create(
-                [_entry(pk, keys, summaries[pk]) for pk, keys in current.items()],
-                batch_size=_CHUNK,
-            )
-            _index_keys(current, {})
+            # Against what the search index holds, not what the facet rows
+            # say it should: a rebuild puts right whatever went wrong.
+            _store(rows, current, summaries, _index_now(chunk))
         Facet.objects.bulk_create(
             [
                 Facet(
@@ -348,6 +340,39 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[in
     return current, labels, summaries
 
 
+def _store(
+    rows: dict[int, ProjectFacets],
+    current: dict[int, set[str]],
+    summaries: dict[int, tuple],
+    indexed: dict[int, set[str]],
+) -> None:
+    """Write each listed project's facet row (``rows`` holds them as they
+    are) and its search index keys (``indexed``), where they changed: every
+    rewrite leaves a dead row behind, and a rebuild that rewrote every row
+    doubled the tables that ranking a common word reads whole."""
+    changed = [
+        _entry(pk, keys, summaries[pk])
+        for pk, keys in current.items()
+        if pk not in rows or keys != set(rows[pk].keys) or summaries[pk] != _summary(rows[pk])
+    ]
+    ProjectFacets.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["project"],
+        update_fields=["keys", *SUMMARY_FIELDS],
+        batch_size=_CHUNK,
+    )
+    _index_keys(current, indexed)
+
+
+def _index_now(ids: list[int]) -> dict[int, set[str]]:
+    """The facet keys the search index rows of ``ids`` hold now (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return {}
+    rows = ProjectSearch.objects.filter(project_id__in=ids).values_list("project_id", "facet_keys")
+    return {pk: set(keys) for pk, keys in rows}
+
+
 def _entry(pk: int, keys: set[str], summary: tuple) -> ProjectFacets:
     return ProjectFacets(project_id=pk, keys=sorted(keys), **dict(zip(SUMMARY_FIELDS, summary)))
 
@@ -370,9 +395,8 @@ def indexed_keys(keys: Iterable[str]) -> list[str]:
 
 def _index_keys(current: dict[int, set[str]], previous: dict[int, set[str]]) -> None:
     """Copy each listed project's facet keys onto its search index row
-    (PostgreSQL's trigger wrote the row; SQLite has none). Rows whose keys
-    did not change are left alone: every rewrite leaves a dead row behind,
-    and ranking a common word reads the whole table."""
+    (PostgreSQL's trigger wrote the row; SQLite has none), where they differ
+    from ``previous``."""
     if connection.vendor != "postgresql" or not current:
         return
     entries = [

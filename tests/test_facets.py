@@ -262,6 +262,30 @@ def test_counts_never_go_negative_when_a_row_is_missing(trial, publish):
     assert counts() == {}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions")
+def test_a_rebuild_rewrites_only_the_rows_that_were_wrong(trial, publish, make_project):
+    publish(trial)
+    other = publish(make_project(lay_title="Tumor barriers", conditions=["Breast cancer"],
+                                 sites=[TORONTO]))
+    ProjectFacets.objects.filter(project=other).update(site_count=99)  # gone wrong
+    ProjectSearch.objects.filter(project=other).update(facet_keys=[])
+
+    def versions(table):  # each row's version: a rewrite gives it a new one
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT project_id, xmin::text FROM {table} ORDER BY 1")
+            return dict(cursor.fetchall())
+
+    before = {t: versions(t) for t in ("projects_projectfacets", "projects_projectsearch")}
+    incremental = snapshot()
+    facets.rebuild()
+    for table, rows in before.items():
+        after = versions(table)
+        assert after[trial.pk] == rows[trial.pk] and after[other.pk] != rows[other.pk], table
+    assert ProjectFacets.objects.get(project=other).site_count == 1
+    assert ProjectSearch.objects.get(project=other).facet_keys
+    assert snapshot() == incremental
+
+
 def test_the_refresh_facets_command_rebuilds_from_scratch(trial, publish):
     publish(trial)
     Facet.objects.all().delete()
