@@ -248,6 +248,18 @@ def throughput(seconds: int, detail_url: str) -> list[tuple[str, float]]:
         server.wait(10)
 
 
+def cpu_check() -> float:
+    """Milliseconds of CPU for a fixed piece of pure Python, the best of
+    five: how fast this (shared) machine runs at the moment, to read two
+    runs' figures against each other."""
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        sum(i * i for i in range(300_000))
+        times.append((time.process_time() - started) * 1000)
+    return min(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -261,7 +273,7 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
     )
-    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print(f"load average before: {os.getloadavg()[0]:.2f}; CPU check: {cpu_check():.1f} ms")
     total = Project.objects.count()
     listed = Project.objects.listed().count()
     print(
@@ -278,7 +290,7 @@ def main() -> None:
         print(
             f"| {name} | {status} | {p50:.1f} | {p95:.1f} | {cpu:.1f} | {queries} | {size:.1f} |"
         )
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; CPU check: {cpu_check():.1f} ms")
     if args.wrk:
         detail_url = dict(pages())["detail page"]
         print("\n| under gunicorn, 2 workers, cache on | requests/s |")
