@@ -183,6 +183,20 @@ def test_spellings_of_one_place_are_counted_once_and_every_heading_has_its_own_i
     assert anchors <= set(ids)
 
 
+def test_every_name_on_the_page_of_every_site_is_escaped(client, make_project, publish):
+    hostile = '<img src=x onerror="alert(1)"> & Co'
+    sites = _clinics(SITES_ON_PAGE, city=hostile, state=hostile)
+    project = make_project(study_type="clinical_trial", sites=[
+        *sites, {"institution": hostile, "city": "Columbus", "country": hostile},
+    ])
+    Contact.objects.create(project=project, site=project.sites.get(institution=hostile),
+                           name=hostile, phone="614-555-0100")
+    project = publish(project)
+    for url in (project.get_absolute_url(), reverse("projects:sites", args=[project.slug])):
+        page = client.get(url).content.decode()
+        assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co" in page
+
+
 def test_a_project_whose_page_lists_its_sites_has_no_page_of_them(
     client, make_project, publish
 ):

@@ -4,6 +4,7 @@
 import html
 
 from django import forms, template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -101,3 +102,25 @@ def site_areas(overview, every_site_url):
             item += f'<br>\n<span class="areas">{areas}</span>'
         items.append(item + "</li>")
     return mark_safe('<ul class="site-areas">' + "\n".join(items) + "</ul>")
+
+
+@register.simple_tag
+def site_entries(area, project):
+    """The sites of one place on the page of every site, each with its
+    status (studies only) and its contacts: joined with ``html.escape``
+    like ``site_areas`` (a trial's 400 sites as template loops took 20 ms);
+    the few contacts keep their template."""
+    show_status = project.is_registry_study
+    items = []
+    for entry in area.entries:
+        link, site = entry.project_site, entry.project_site.site
+        item = f"<li><strong>{html.escape(site.institution)}</strong><br>{html.escape(site.place)}"
+        if show_status and link.recruitment_status:
+            status = html.escape(presenters.display(link, "recruitment_status"))
+            item += f' <span class="site-status">· {status}</span>'
+        for contact in entry.contacts:
+            item += "<br>" + render_to_string(
+                "projects/includes/contact.html", {"contact": contact}
+            )
+        items.append(item + "</li>")
+    return mark_safe('<ul class="sites">' + "\n".join(items) + "</ul>")
