@@ -372,8 +372,10 @@ def describe_sites(count: int, countries: int, first_place: str, first_country: 
         return ""
     if count == 1:
         return _("1 site (%(place)s)") % {"place": first_place}
-    if countries == 1:
+    if countries == 1 and first_country:
         return _("%(n)d sites in %(country)s") % {"n": count, "country": first_country}
+    if countries == 1:  # a registry that names no country
+        return _("%(n)d sites") % {"n": count}
     return _("%(n)d sites in %(c)d countries") % {"n": count, "c": countries}
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from projects import workflow
+from projects import presenters, workflow
 from projects.importers import pipeline
 from projects.models import SITES_ON_PAGE, Contact, Project
 
@@ -174,6 +174,7 @@ def test_spellings_of_one_place_are_counted_once_and_every_heading_has_its_own_i
     assert '<a href="sites/#canada--ontario">Ontario</a> 20' in page
     assert "ONTARIO" not in page
     assert '<a href="sites/#country-not-given"><strong>Country not given</strong></a>: 2' in page
+    assert presenters.describe_sites(2, 1, "Somewhere", "") == "2 sites"
     every_site = client.get(reverse("projects:sites", args=[project.slug])).content.decode()
     ids = re.findall(r' id="([^"]+)"', every_site)
     assert len(ids) == len(set(ids))
