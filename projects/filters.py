@@ -106,13 +106,14 @@ class PlainSelect(forms.Select):
 
 
 class StaticSelect(PlainSelect):
-    """A drop-down whose choices never change: their translated, escaped
-    labels are worked out once per language, not on every page."""
+    """A drop-down with a few fixed sets of plain choices (the sort's
+    differ near a place): their translated, escaped labels are worked out
+    once per set and language, not on every page."""
 
     _rendered: dict = {}
 
     def options_html(self, name):
-        key = (name, get_language())
+        key = (name, get_language(), tuple((str(k), str(v)) for k, v in self.choices))
         if key not in self._rendered:
             self._rendered[key] = _escaped(self.choices)
         return self._rendered[key]

@@ -2,6 +2,7 @@
 patient filters, sorting, and what an empty result says."""
 
 import datetime
+import re
 
 import pytest
 from django.http import QueryDict
@@ -146,6 +147,18 @@ def test_near_a_place_the_default_order_says_nearest_first_and_offers_it_once():
     form = ProjectFilter(QueryDict("near=02114&radius=25")).form
     labels = [str(label) for _key, label in form.fields["sort"].choices]
     assert labels[0] == "Nearest first" and labels.count("Nearest first") == 1
+
+
+@pytest.mark.django_db
+def test_the_sort_drop_down_shows_the_orders_of_its_own_page_in_either_order():
+    def options(query):
+        html = str(ProjectFilter(QueryDict(query)).form["sort"])
+        return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+
+    for _ in range(2):  # each drop-down once rendered, then again
+        near, anywhere = options("near=02114"), options("")
+        assert near[0] == ("", "Nearest first") and ("nearest", "Nearest first") not in near
+        assert anywhere[0] == ("", "Recruiting first") and ("nearest", "Nearest first") in anywhere
 
 
 @pytest.mark.parametrize(
