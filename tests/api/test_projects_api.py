@@ -160,7 +160,9 @@ def test_a_bad_filter_value_is_a_400_naming_the_field(client, catalogue, query, 
 def test_a_nul_character_is_refused_before_the_api(client, catalogue):
     """findatrial.bad_requests refuses it site-wide (PostgreSQL cannot store it)."""
     for query in ({"sponsor": "\x00"}, {"q": "tumor\x00"}):
-        assert client.get(LIST, query).status_code == 400
+        response = client.get(LIST, query)
+        assert response.status_code == 400
+        assert response.json() == {"detail": "The request contains a NUL character."}
 
 
 def test_pages_are_capped(client, make_project, publish):
