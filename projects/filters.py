@@ -84,10 +84,18 @@ MAX_AGE_YEARS = 120
 
 class PlainSelect(forms.Select):
     """A drop-down rendered in Python: Django's template-rendered widgets
-    cost about 0.1 ms per option, and the listing has a few hundred."""
+    cost about 0.1 ms per option, and the listing has a few hundred. With a
+    ``default``, that option is the one selected while none is chosen (the
+    search's radius: "25 miles" once, not as a blank choice and again)."""
+
+    def __init__(self, attrs=None, choices=(), default=None):
+        super().__init__(attrs, choices)
+        self.default = default
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = "" if value is None else str(value)
+        if not selected and self.default is not None:
+            selected = str(self.default)
         attrs = self.build_attrs(self.attrs, attrs)
         parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
         for group, options in self.options_html(name):
@@ -290,8 +298,8 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_nothing",
         label=_("Within"),
         choices=[(miles, _("%(miles)d miles") % {"miles": miles}) for miles in RADIUS_CHOICES],
-        empty_label=_("%(miles)d miles") % {"miles": DEFAULT_RADIUS},
-        widget=StaticSelect,
+        empty_label=None,
+        widget=StaticSelect(default=DEFAULT_RADIUS),
     )
     # Narrow the results
     condition = FacetFilter(

@@ -161,6 +161,15 @@ def test_the_sort_drop_down_shows_the_orders_of_its_own_page_in_either_order():
         assert anywhere[0] == ("", "Recruiting first") and ("nearest", "Nearest first") in anywhere
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("query, chosen", [("near=02114", "25"), ("near=02114&radius=50", "50")])
+def test_the_radius_is_offered_once_each_and_shows_what_is_searched(query, chosen):
+    html = str(ProjectFilter(QueryDict(query)).form["radius"])
+    values = re.findall(r'<option value="([^"]*)"', html)
+    assert values == [str(miles) for miles in filters.RADIUS_CHOICES]
+    assert re.findall(r'<option value="([^"]*)" selected', html) == [chosen]
+
+
 @pytest.mark.parametrize(
     "query", ["age=-1", "age=121", "age=old", "sex=other", "recruiting=maybe"]
 )
