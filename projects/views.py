@@ -134,6 +134,8 @@ class ProjectDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["conditions"] = page_conditions(self.object)
+        # Relative: the page's own address ends in its slug and a slash.
+        context["every_site"] = "sites/"
         return context
 
 

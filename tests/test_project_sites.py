@@ -220,13 +220,14 @@ def test_the_page_of_every_site_shows_only_published_projects(
     assert client.get(reverse("projects:sites", args=[lab.slug])).status_code == 404
 
 
-def test_the_preview_shows_the_editor_every_site(client, editor, import_study):
+def test_the_preview_shows_the_reviewer_what_the_public_will_see(client, editor, import_study):
     project = import_study("NCT00791778")
     client.force_login(editor)
-    response = client.get(
-        reverse("admin:projects_project_preview", args=[project.pk])
-    )
+    response = client.get(reverse("admin:projects_project_preview", args=[project.pk]))
     assert response.status_code == 200
-    text = _text(response)
-    assert "La Jolla, California" in text and "See all" not in text
-    assert "The public page counts these 51 sites by country and state" in text
+    text, page = _text(response), response.content.decode()
+    assert "51 sites in 14 countries:" in text and "La Jolla" not in text
+    # From the admin's address, the links name the public page of every site.
+    every_site = reverse("projects:sites", args=[project.slug])
+    assert f'<a href="{every_site}#japan--tokyo">Tokyo</a> 2' in page
+    assert "The page of every site is public while this page is live." in text

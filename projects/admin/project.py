@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from .. import editing, revisions, workflow
 from ..fields import EDITORIAL_TEXT_FIELDS, SOURCE_FIELDS, WORKFLOW_FIELDS
 from ..models import (
-    SITES_ON_PAGE,
     Contact,
     GrantLink,
     Project,
@@ -328,8 +327,7 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         """The public page as it would look with the newest draft; staff only."""
         project = self._get_viewable_project(request, object_id)
         project = Project.objects.for_public_pages().get(pk=project.pk)
-        # Every site, even a large study's: the editor checks them here.
-        prefetch_page_records([project], every_site=True)
+        prefetch_page_records([project])
         draft = revisions.draft_content(project)
         conditions = review.conditions_of(draft)
         for name in EDITORIAL_TEXT_FIELDS:
@@ -337,7 +335,7 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "projects/project_detail.html", {
             "project": project, "conditions": conditions, "preview": True,
             "has_pending_draft": revisions.has_pending_draft(project),
-            "sites_counted_publicly": project.site_count > SITES_ON_PAGE,
+            "every_site": reverse("projects:sites", args=[project.slug]),
         })
 
     def versions_view(self, request, object_id):

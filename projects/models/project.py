@@ -750,7 +750,7 @@ def area_key(country: str, state: str) -> tuple[str, str]:
     return country.strip().casefold(), state.strip().casefold()
 
 
-def prefetch_page_records(projects: Iterable[Project], *, every_site: bool = False) -> None:
+def prefetch_page_records(projects: Iterable[Project]) -> None:
     """Load the lists the public page of each of ``projects`` shows, one query
     per list: sites and people for every page, and contacts for a study only
     ("Can I take part?"; lab research enrols no one and has none). The
@@ -760,14 +760,9 @@ def prefetch_page_records(projects: Iterable[Project], *, every_site: bool = Fal
     A project with more than ``SITES_ON_PAGE`` sites gets ``site_areas``
     (``SiteArea`` rows, one grouped query) instead of its sites, and only
     its central contacts: each site's contacts are on the page of every
-    site. With ``every_site`` every project gets all its sites (the admin's
-    preview, where an editor checks them)."""
+    site."""
     projects = list(projects)
-    summarized = (
-        []
-        if every_site
-        else [p for p in projects if getattr(p, "site_count", 0) > SITES_ON_PAGE]
-    )
+    summarized = [p for p in projects if getattr(p, "site_count", 0) > SITES_ON_PAGE]
     summarized_keys = {project.pk for project in summarized}
     in_full = [project for project in projects if project.pk not in summarized_keys]
     prefetch_site_records(in_full)
