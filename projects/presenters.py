@@ -29,7 +29,14 @@ from .choices import (
     SexEligibility,
     StudyType,
 )
-from .models import Contact, Project, ProjectInvestigator, ProjectSite, area_key
+from .models import (
+    Contact,
+    Project,
+    ProjectInvestigator,
+    ProjectSite,
+    area_key,
+    most_used_spelling,
+)
 
 
 @dataclass(frozen=True)
@@ -297,7 +304,7 @@ def sites_by_place(project: Project) -> SiteOverview:
     contacts = {}
     if project.is_registry_study:
         for contact in project.contacts.all():
-            if contact.site_id is not None and (contact.phone or contact.email):
+            if _reaches_a_site(contact):
                 contacts.setdefault(contact.site_id, []).append(contact)
     by_area = {}
     for ps in sorted(project_sites(project), key=_by_place):
@@ -305,7 +312,10 @@ def sites_by_place(project: Project) -> SiteOverview:
         by_area.setdefault(key, []).append(SiteEntry(ps, contacts.get(ps.site_id, [])))
     return SiteOverview(_by_country(
         (
-            *_most_named(entries),
+            *most_used_spelling(Counter(
+                (entry.project_site.site.country, entry.project_site.site.state)
+                for entry in entries
+            )),
             len(entries),
             sum(1 for entry in entries if entry.project_site.is_recruiting),
             sum(1 for entry in entries if entry.contacts),
@@ -315,10 +325,10 @@ def sites_by_place(project: Project) -> SiteOverview:
     ))
 
 
-def _most_named(entries: list[SiteEntry]) -> tuple[str, str]:
-    """The (country, state) spelling most of these sites use."""
-    spellings = Counter((e.project_site.site.country, e.project_site.site.state) for e in entries)
-    return max(spellings, key=lambda spelling: (spellings[spelling], spelling))
+def _reaches_a_site(contact: Contact) -> bool:
+    """A site's contact is a way to take part only with a phone or an email
+    (registries also list site investigators by name alone)."""
+    return contact.site_id is not None and bool(contact.phone or contact.email)
 
 
 def _by_place(project_site: ProjectSite) -> tuple:
@@ -333,7 +343,7 @@ def _by_country(areas) -> list[CountrySites]:
     its own (``place_anchor``; a clash gets a number)."""
     countries: dict[str, tuple[str, list]] = {}
     for country, state, *counts in areas:
-        countries.setdefault(country.strip().casefold(), (country, []))[1].append((state, counts))
+        countries.setdefault(area_key(country, "")[0], (country, []))[1].append((state, counts))
     used: set[str] = set()
     result = []
     for country, rows in countries.values():
@@ -481,7 +491,5 @@ def participation(project: Project) -> Participation | None:
         recruiting_sites=[ps for ps in sites if ps.is_recruiting],
         overview=overview,
         central_contacts=[c for c in contacts if c.site_id is None],
-        # A site's contact is a way to take part only with a phone or an email
-        # (registries also list site investigators by name alone).
-        site_contacts=[c for c in contacts if c.site_id is not None and (c.phone or c.email)],
+        site_contacts=[c for c in contacts if _reaches_a_site(c)],
     )

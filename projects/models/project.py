@@ -750,6 +750,12 @@ def area_key(country: str, state: str) -> tuple[str, str]:
     return country.strip().casefold(), state.strip().casefold()
 
 
+def most_used_spelling(sites_by_spelling: dict[tuple[str, str], int]) -> tuple[str, str]:
+    """The (country, state) spelling of one place that most of its sites
+    use (the last in name order on a tie), which its pages show."""
+    return max(sites_by_spelling, key=lambda spelling: (sites_by_spelling[spelling], spelling))
+
+
 def prefetch_page_records(projects: Iterable[Project]) -> None:
     """Load the lists the public page of each of ``projects`` shows, one query
     per list: sites and people for every page, and contacts for a study only
@@ -818,9 +824,9 @@ def _load_site_areas(projects: list[Project]) -> None:
         spellings.setdefault(key, []).append(SiteArea(country, state, *counts))
     areas: dict[int, list[SiteArea]] = {}
     for (project_id, *_key), found in spellings.items():
-        named = max(found, key=lambda area: (area.sites, area.country, area.state))
+        named = most_used_spelling({(area.country, area.state): area.sites for area in found})
         areas.setdefault(project_id, []).append(SiteArea(
-            named.country, named.state,
+            *named,
             *(sum(getattr(area, name) for area in found)
               for name in ("sites", "recruiting", "with_contacts")),
         ))
