@@ -34,6 +34,7 @@ from .filters import ProjectFilter
 from .models import Project, ProjectSite
 from .models.arrays import array_literal
 from .models.project import CARD_FIELDS
+from .statements import Statement
 
 #: Counted exactly up to here; more is shown as "over 1,000" (a count stops
 #: at the limit, so it never costs more than reading that many rows).
@@ -284,14 +285,9 @@ def _distances(near: dict, connection) -> tuple[str, list]:
 def cards(ids: list[int]) -> list[Project]:
     """The projects ``ids`` in that order, with what a card shows: the site
     summary comes from the facet row (``models.ProjectFacets``), kept current
-    by ``projects.facets``, so no card aggregates over its sites."""
-    projects = (
-        Project.objects.listed()
-        .for_listing_cards()
-        .select_related("facet_entry")
-        .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
-    )
-    items = in_order(projects, ids)
+    by ``projects.facets``, so no card aggregates over its sites. One query,
+    compiled once per process and page length (``_CARDS``)."""
+    items = in_order(_CARDS.objects(ids=list(ids)), ids)
     for project in items:
         entry = getattr(project, "facet_entry", None)
         project.site_summary = (
@@ -302,8 +298,21 @@ def cards(ids: list[int]) -> list[Project]:
     return items
 
 
-def in_order(projects, ids: list[int]) -> list[Project]:
-    """The rows of ``projects`` whose keys are ``ids``, in that order (one
-    query); a project withdrawn since its key was read is left out."""
-    by_pk = {project.pk: project for project in projects.filter(pk__in=ids)}
+_CARDS = Statement(
+    lambda ids: (
+        Project.objects.listed()
+        .for_listing_cards()
+        .select_related("facet_entry")
+        .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
+        .filter(pk__in=ids)
+    ),
+    ids=list,
+)
+
+
+def in_order(found, ids: list[int]) -> list[Project]:
+    """The projects ``found`` (a query of them, or the rows it returned)
+    in the order of ``ids``; a project withdrawn since its key was read is
+    left out."""
+    by_pk = {project.pk: project for project in found}
     return [by_pk[pk] for pk in ids if pk in by_pk]

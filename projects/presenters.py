@@ -3,7 +3,7 @@
 
 Wording for one surface lives with that surface (STYLE.md 10); the model
 keeps the data and small truths. Functions return small dataclasses, use
-what ``for_public_pages`` and ``prefetch_page_records`` load, and never print a
+what ``for_public_pages`` and ``load_page_records`` load, and never print a
 raw stored value (no "MALE", no "18 Years", no "['FUNDING_CAREER']").
 """
 
@@ -281,7 +281,7 @@ class SiteOverview:
 def site_overview(project: Project) -> SiteOverview | None:
     """How many sites a project with too many to list on its page
     (``models.SITES_ON_PAGE``) has in each country and state, from the
-    ``site_areas`` that ``prefetch_page_records`` counted; None for a
+    ``site_areas`` that ``load_page_records`` counted; None for a
     project whose page lists its sites. Built once per project: the quick
     facts, "Can I take part?", the sites section and the structured data
     all read it."""

@@ -73,7 +73,7 @@ def for_project(project: Project, url: str, site_url: str) -> dict:
     ``url`` is the page's absolute address; ``site_url`` the site's root
     (absolute, with the trailing slash), for links to the browse pages.
     Reads only what ``ProjectQuerySet.for_public_pages`` and
-    ``prefetch_page_records`` load.
+    ``load_page_records`` load.
     """
     links = _Links(site_url.rstrip("/"), enabled=not project.is_archived)
     if project.study_type in REGISTRY_STUDY_TYPES:

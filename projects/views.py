@@ -5,7 +5,7 @@ cache drops every page when anything public changes, so a publish or a
 withdrawal shows at once, and editors always see the database.
 """
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -13,13 +13,7 @@ from django.views.generic import DetailView, TemplateView
 from . import listing
 from .cache import cache_public_page
 from .filters import ProjectFilter
-from .models import (
-    SITES_ON_PAGE,
-    Project,
-    page_conditions,
-    prefetch_page_records,
-    prefetch_site_records,
-)
+from .models import SITES_ON_PAGE, Project, load_site_records, page_conditions, public_page
 
 
 class ProjectListView(TemplateView):
@@ -122,13 +116,11 @@ class ProjectDetailView(DetailView):
 
     template_name = "projects/project_detail.html"
     context_object_name = "project"
-    # Built once (DetailView copies it for each request): building the grant
-    # pages' subquery costs more than running it.
-    queryset = Project.objects.published().for_public_pages()
 
     def get_object(self, queryset=None):
-        project = super().get_object(queryset)
-        prefetch_page_records([project])
+        project = public_page(self.kwargs["slug"])
+        if project is None:
+            raise Http404(_("No published page has this address."))
         return project
 
     def get_context_data(self, **kwargs):
@@ -156,7 +148,7 @@ class ProjectSitesView(DetailView):
         self.object = self.get_object()
         if self.object.site_count <= SITES_ON_PAGE:
             return redirect(self.object.get_absolute_url() + "#where-heading")
-        prefetch_site_records([self.object])
+        load_site_records(self.object)
         return self.render_to_response(self.get_context_data(object=self.object))
 
 

@@ -29,7 +29,7 @@ from ..models import (
     ProjectInvestigator,
     ProjectRevision,
     ProjectSite,
-    prefetch_page_records,
+    load_page_records,
 )
 from . import review
 from .filters import QueueFilter, ReviewDueFilter, SourceChangedFilter
@@ -327,7 +327,7 @@ class ProjectAdmin(HardenedAdminMixin, admin.ModelAdmin):
         """The public page as it would look with the newest draft; staff only."""
         project = self._get_viewable_project(request, object_id)
         project = Project.objects.for_public_pages().get(pk=project.pk)
-        prefetch_page_records([project])
+        load_page_records(project)
         draft = revisions.draft_content(project)
         conditions = review.conditions_of(draft)
         for name in EDITORIAL_TEXT_FIELDS:

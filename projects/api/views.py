@@ -77,7 +77,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def load_page(self, ids: list[int]) -> list[Project]:
         """The list's projects ``ids``, in that order, with their locations
         (``location_rows``)."""
-        projects = listing.in_order(self.get_queryset(), ids)
+        projects = listing.in_order(self.get_queryset().filter(pk__in=ids), ids)
         load_location_rows(projects)
         return projects
 

@@ -35,8 +35,9 @@ from .project import (
     area_key,
     most_used_spelling,
     page_conditions,
-    prefetch_page_records,
-    prefetch_site_records,
+    load_page_records,
+    load_site_records,
+    public_page,
 )
 from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
@@ -72,8 +73,9 @@ __all__ = [
     "area_key",
     "most_used_spelling",
     "page_conditions",
-    "prefetch_page_records",
-    "prefetch_site_records",
+    "load_page_records",
+    "load_site_records",
+    "public_page",
     "unique_slug",
     "unique_slugs",
 ]

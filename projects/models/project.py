@@ -10,7 +10,6 @@ declared once, in ``projects/fields.py``.
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,6 +37,7 @@ from ..choices import (
     Status,
     StudyType,
 )
+from ..statements import Statement, attach
 from .base import unique_slug
 from .conditions import Condition
 from .people import Contact, Investigator
@@ -82,7 +82,7 @@ class ProjectQuerySet(models.QuerySet):
         """A project's public page, in few queries: the row with its sponsor, its
         conditions (``condition_list``) and the NIH grants it names with their
         live pages here (``grant_pages``), read in the same query;
-        ``prefetch_page_records`` then loads the other lists the page shows
+        ``load_page_records`` then loads the other lists the page shows
         (all the sites, or how many each place has: ``site_count`` decides)."""
         return (
             self.select_related("sponsor")
@@ -756,62 +756,75 @@ def most_used_spelling(sites_by_spelling: dict[tuple[str, str], int]) -> tuple[s
     return max(sites_by_spelling, key=lambda spelling: (sites_by_spelling[spelling], spelling))
 
 
-def prefetch_page_records(projects: Iterable[Project]) -> None:
-    """Load the lists the public page of each of ``projects`` shows, one query
-    per list: sites and people for every page, and contacts for a study only
+def public_page(slug: str) -> "Project | None":
+    """The published project ``slug``, read as ``for_public_pages`` reads it
+    and with the lists its page shows (``load_page_records``); None if no
+    such page is published."""
+    project = _PUBLIC_PAGE.first(slug=slug)
+    if project is not None:
+        load_page_records(project)
+    return project
+
+
+def load_page_records(project: Project) -> None:
+    """Load the lists the public page of ``project`` shows, one query per
+    list: sites and people for every page, and contacts for a study only
     ("Can I take part?"; lab research enrols no one and has none). The
-    projects come from ``for_public_pages()``, which read their sponsor,
+    project comes from ``for_public_pages()``, which read its sponsor,
     conditions, grants and number of sites with the row.
 
     A project with more than ``SITES_ON_PAGE`` sites gets ``site_areas``
     (``SiteArea`` rows, one grouped query) instead of its sites, and only
     its central contacts: each site's contacts are on the page of every
-    site."""
-    projects = list(projects)
-    summarized = [p for p in projects if getattr(p, "site_count", 0) > SITES_ON_PAGE]
-    summarized_keys = {project.pk for project in summarized}
-    in_full = [project for project in projects if project.pk not in summarized_keys]
-    prefetch_site_records(in_full)
-    _load_site_areas(summarized)
-    models.prefetch_related_objects(
-        projects,
-        models.Prefetch(
-            "project_investigators",
-            queryset=ProjectInvestigator.objects.select_related(
-                "investigator", "investigator__organization"
-            ),
-        ),
-    )
+    site. The queries are ``Statement``s: compiled to SQL once per process."""
+    if getattr(project, "site_count", 0) > SITES_ON_PAGE:
+        _load_site_areas(project)
+    else:
+        load_site_records(project)
+    attach(project, "project_investigators", _INVESTIGATORS.objects(project=project.pk))
 
 
-def prefetch_site_records(projects: Iterable[Project]) -> None:
-    """Load every site of each of ``projects``, and the contacts of those
-    that are registry studies (central and at each site)."""
-    projects = list(projects)
-    models.prefetch_related_objects(
-        projects,
-        models.Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
-    )
-    studies = [project for project in projects if project.is_registry_study]
-    models.prefetch_related_objects(
-        studies, models.Prefetch("contacts", queryset=Contact.objects.select_related("site"))
-    )
+def load_site_records(project: Project) -> None:
+    """Load every site of ``project``, and its contacts if it is a registry
+    study (central and at each site)."""
+    attach(project, "project_sites", _SITE_LINKS.objects(project=project.pk))
+    if project.is_registry_study:
+        attach(project, "contacts", _CONTACTS.objects(project=project.pk))
 
 
-def _load_site_areas(projects: list[Project]) -> None:
-    """Set ``site_areas`` on each of ``projects``: its sites counted by
-    country and state (spellings that differ only in case or spaces are one
-    place, named as most of its sites name it), in name order; and load the
-    studies' central contacts."""
-    if not projects:
-        return
+_PUBLIC_PAGE = Statement(
+    lambda slug: Project.objects.published().for_public_pages().filter(slug=slug), slug=str
+)
+_SITE_LINKS = Statement(
+    lambda project: ProjectSite.objects.select_related("site").filter(project=project),
+    project=int,
+)
+_CONTACTS = Statement(
+    lambda project: Contact.objects.select_related("site").filter(project=project), project=int
+)
+_CENTRAL_CONTACTS = Statement(
+    lambda project: Contact.objects.filter(project=project, site=None), project=int
+)
+_INVESTIGATORS = Statement(
+    lambda project: ProjectInvestigator.objects.select_related(
+        "investigator", "investigator__organization"
+    ).filter(project=project),
+    project=int,
+)
+
+
+def _load_site_areas(project: Project) -> None:
+    """Set the project's ``site_areas``: its sites counted by country and
+    state (spellings that differ only in case or spaces are one place, named
+    as most of its sites name it), in name order; and load a study's central
+    contacts."""
     reachable = Contact.objects.filter(project=OuterRef("project"), site=OuterRef("site")).exclude(
         phone="", email=""
     )
     rows = (
-        ProjectSite.objects.filter(project__in=projects)
+        ProjectSite.objects.filter(project=project)
         .order_by()
-        .values_list("project", "site__country", "site__state")
+        .values_list("site__country", "site__state")
         .annotate(
             sites=Count("pk"),
             recruiting=Count("pk", filter=Q(recruitment_status__in=OPEN_STATUSES)),
@@ -819,25 +832,19 @@ def _load_site_areas(projects: list[Project]) -> None:
         )
     )
     spellings: dict[tuple, list[SiteArea]] = {}
-    for project_id, country, state, *counts in rows:
-        key = (project_id, *area_key(country, state))
-        spellings.setdefault(key, []).append(SiteArea(country, state, *counts))
-    areas: dict[int, list[SiteArea]] = {}
-    for (project_id, *_key), found in spellings.items():
+    for country, state, *counts in rows:
+        spellings.setdefault(area_key(country, state), []).append(SiteArea(country, state, *counts))
+    areas = []
+    for found in spellings.values():
         named = most_used_spelling({(area.country, area.state): area.sites for area in found})
-        areas.setdefault(project_id, []).append(SiteArea(
+        areas.append(SiteArea(
             *named,
             *(sum(getattr(area, name) for area in found)
               for name in ("sites", "recruiting", "with_contacts")),
         ))
-    for project in projects:
-        project.site_areas = sorted(
-            areas.get(project.pk, ()), key=lambda area: area_key(area.country, area.state)
-        )
-    studies = [project for project in projects if project.is_registry_study]
-    models.prefetch_related_objects(
-        studies, models.Prefetch("contacts", queryset=Contact.objects.filter(site=None))
-    )
+    project.site_areas = sorted(areas, key=lambda area: area_key(area.country, area.state))
+    if project.is_registry_study:
+        attach(project, "contacts", _CENTRAL_CONTACTS.objects(project=project.pk))
 
 
 def _by_name(row: dict) -> tuple:
