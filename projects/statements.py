@@ -16,7 +16,9 @@ What is kept is the SQL text and Django's description of its columns,
 never a result: every run asks the database. A statement is for a query
 whose shape does not change with its values: equalities, and ``IN`` lists,
 whose SQL is compiled once per length (a listing's page of keys is nearly
-always the page size).
+always the page size), or once for all when the list travels as one array
+(the ``any`` lookup on PostgreSQL). ``objects()`` gives model instances,
+``rows()`` the tuples of a ``values_list()`` query.
 """
 
 from dataclasses import dataclass
@@ -25,7 +27,9 @@ from typing import Callable
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+from .models.arrays import array_literal
 
 #: Stand-in values, each unlike any real one: a string no slug or name has,
 #: and integers far below any key.
@@ -33,6 +37,8 @@ _STAND_IN_TEXT = "\ue000statement value {}\ue000"
 _STAND_IN_NUMBER = -(2**62)
 #: Room for each value's stand-ins (a list's, one per item).
 _STAND_INS_APART = 10**6
+#: Where a slot takes a whole list, as one array literal.
+_AS_ARRAY = "array"
 
 
 @dataclass
@@ -41,14 +47,16 @@ class _Compiled:
 
     sql: str
     params: list
-    slots: list  # (position among params, value's name, item of a list or None)
+    slots: list  # (position, value's name, item of a list, None, or _AS_ARRAY)
     converters: dict
     compiler: object
-    model: type
-    fields: slice
-    init_list: list
-    related_populators: list
-    annotations: dict
+    columns: int
+    iterable: type
+    model: type = None
+    fields: slice = None
+    init_list: list = None
+    related_populators: list = None
+    annotations: dict = None
 
 
 class Statement:
@@ -70,28 +78,49 @@ class Statement:
 
     def objects(self, **values) -> list[Model]:
         """The query's rows as model instances, for ``values``."""
+        compiled, alias, rows = self._run(values, ModelIterable)
+        return [self._instance(compiled, alias, row) for row in rows]
+
+    def first(self, **values) -> Model | None:
+        """The first instance ``objects()`` gives, or None."""
+        found = self.objects(**values)
+        return found[0] if found else None
+
+    def rows(self, **values) -> list[tuple]:
+        """The rows of a ``values_list()`` query, for ``values``."""
+        compiled, _alias, rows = self._run(values, ValuesListIterable)
+        return [tuple(row[: compiled.columns]) for row in rows]
+
+    def _run(self, values: dict, iterable: type):
         if values.keys() != self.value_types.keys():
             raise TypeError(f"values for {sorted(self.value_types)}, got {sorted(values)}")
         lengths = tuple(len(values[name]) for name, kind in self.value_types.items() if kind is list)
         if 0 in lengths:
-            return []  # as filter(pk__in=[]): nothing
+            return None, None, []  # as filter(pk__in=[]): nothing
         if self.model is None:
             self.model = self.build(**self._stand_ins(lengths)).model
         alias = router.db_for_read(self.model)
-        compiled = self._compiled.get((alias, lengths)) or self._compile(alias, lengths)
+        compiled = (
+            self._compiled.get((alias, lengths))
+            or self._compiled.get((alias, _AS_ARRAY))
+            or self._compile(alias, lengths, iterable)
+        )
+        if compiled.iterable is not iterable:
+            raise ImproperlyConfigured(f"This statement gives {compiled.iterable.__name__} rows.")
         params = list(compiled.params)
         for position, name, item in compiled.slots:
-            params[position] = values[name] if item is None else values[name][item]
+            if item is None:
+                params[position] = values[name]
+            elif item == _AS_ARRAY:
+                params[position] = array_literal(values[name])
+            else:
+                params[position] = values[name][item]
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        return [self._instance(compiled, alias, row) for row in rows]
-
-    def first(self, **values) -> Model | None:
-        found = self.objects(**values)
-        return found[0] if found else None
+        return compiled, alias, rows
 
     @staticmethod
     def _instance(compiled: _Compiled, alias: str, row) -> Model:
@@ -117,12 +146,13 @@ class Statement:
                 )
         return stand_ins
 
-    def _compile(self, alias: str, lengths: tuple) -> _Compiled:
+    def _compile(self, alias: str, lengths: tuple, iterable: type) -> _Compiled:
         stand_ins = self._stand_ins(lengths)
-        wanted = {}  # stand-in value -> (name, item of a list or None)
+        wanted = {}  # (type, stand-in value) -> (name, item of a list, None, or _AS_ARRAY)
         for name, value in stand_ins.items():
             if isinstance(value, list):
                 wanted.update({(int, one): (name, item) for item, one in enumerate(value)})
+                wanted[(str, array_literal(value))] = (name, _AS_ARRAY)
             else:
                 wanted[(type(value), value)] = (name, None)
         queryset = self.build(**stand_ins).using(alias)
@@ -133,28 +163,45 @@ class Statement:
             for position, param in enumerate(params)
             if (type(param), param) in wanted
         ]
-        missing = set(wanted.values()) - {(name, item) for _position, name, item in slots}
-        if missing or queryset._iterable_class is not ModelIterable:
+        found = {name for _position, name, _item in slots}
+        if found != set(stand_ins) or queryset._iterable_class is not iterable:
             raise ImproperlyConfigured(
-                f"A statement on {queryset.model.__name__} must select model rows and pass "
-                f"each value as a parameter as it is; not found: {sorted(missing, key=str)}"
+                f"A statement on {queryset.model.__name__} must give {iterable.__name__} rows "
+                f"and pass each value as a parameter as it is; not found: "
+                f"{sorted(set(stand_ins) - found)}"
             )
+        if iterable is ValuesListIterable and not _columns_in_order(queryset):
+            raise ImproperlyConfigured("A statement's values_list() names its annotations last.")
         select, klass_info = compiler.select, compiler.klass_info
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         compiled = _Compiled(
             sql=sql,
             params=list(params),
             slots=slots,
             converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
             compiler=compiler,
-            model=klass_info["model"],
-            fields=slice(start, end),
-            init_list=[column[0].target.attname for column in select[start:end]],
-            related_populators=get_related_populators(klass_info, select, alias),
-            annotations=dict(compiler.annotation_col_map or {}),
+            columns=compiler.col_count,
+            iterable=iterable,
         )
-        self._compiled[(alias, lengths)] = compiled
+        if iterable is ModelIterable:
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            compiled.model = klass_info["model"]
+            compiled.fields = slice(start, end)
+            compiled.init_list = [column[0].target.attname for column in select[start:end]]
+            compiled.related_populators = get_related_populators(klass_info, select, alias)
+            compiled.annotations = dict(compiler.annotation_col_map or {})
+        # A list sent as one array: the same SQL serves every length.
+        as_array = all(item in (None, _AS_ARRAY) for _position, _name, item in slots)
+        self._compiled[(alias, _AS_ARRAY if as_array and lengths else lengths)] = compiled
         return compiled
+
+
+def _columns_in_order(queryset: QuerySet) -> bool:
+    """Whether a values_list() query's rows come in the order it names its
+    columns, as Django's ValuesListIterable would give them."""
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    fields = [*queryset._fields, *(f for f in query.annotation_select if f not in queryset._fields)]
+    return not queryset._fields or fields == names
 
 
 def attach(instance: Model, name: str, related: list[Model]) -> None:

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 
 from projects.models import Project, ProjectSite
@@ -81,7 +82,7 @@ def test_a_value_the_query_changes_before_using_it_is_refused(db):
 
 def test_only_model_rows_and_known_value_types(db):
     rows = Statement(lambda slug: Project.objects.filter(slug=slug).values("pk"), slug=str)
-    with pytest.raises(ImproperlyConfigured, match="model rows"):
+    with pytest.raises(ImproperlyConfigured, match="ModelIterable rows"):
         rows.objects(slug="asthma")
     with pytest.raises(TypeError):
         Statement(lambda day: Project.objects.filter(start_date=day), day=object)
@@ -97,3 +98,30 @@ def test_attach_gives_a_relation_as_prefetch_related_would(make_project, django_
         assert [link.site.city for link in project.project_sites.all()] == ["Boston", "Toronto"]
         assert all(link.project is project for link in project.project_sites.all())
         assert project.project_sites.count() == 2
+
+
+def test_rows_give_a_values_list_query_as_tuples(make_project):
+    project = make_project(study_type="clinical_trial", sites=[BOSTON, TORONTO])
+    places = Statement(
+        lambda project: ProjectSite.objects.filter(project=project)
+        .order_by("order")
+        .values_list("site__city", "site__country"),
+        project=int,
+    )
+    assert places.rows(project=project.pk) == [("Boston", "United States"), ("Toronto", "Canada")]
+    assert places.rows(project=make_project().pk) == []
+    with pytest.raises(ImproperlyConfigured, match="ValuesListIterable"):
+        places.objects(project=project.pk)
+
+
+def test_a_list_sent_as_one_array_is_compiled_once_for_every_length(make_project, db):
+    keys = [make_project(lay_title=f"Study {n}").pk for n in range(3)]
+    titles = Statement(
+        lambda ids: Project.objects.filter(pk__any=ids).order_by("pk").values_list("lay_title"),
+        ids=list,
+    )
+    assert titles.rows(ids=keys[:1]) == [("Study 0",)]
+    with _compiles() as compiled:
+        assert titles.rows(ids=keys) == [("Study 0",), ("Study 1",), ("Study 2",)]
+    # PostgreSQL sends the list as one array; SQLite's IN lists one value each.
+    assert compiled.call_count == (0 if connection.vendor == "postgresql" else 1)
