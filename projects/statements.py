@@ -39,6 +39,9 @@ _STAND_IN_NUMBER = -(2**62)
 _STAND_INS_APART = 10**6
 #: Where a slot takes a whole list, as one array literal.
 _AS_ARRAY = "array"
+#: Compiled shapes kept per statement (an IN list has one per length; the
+#: oldest go first).
+MAX_SHAPES = 64
 
 
 @dataclass
@@ -191,6 +194,8 @@ class Statement:
             compiled.annotations = dict(compiler.annotation_col_map or {})
         # A list sent as one array: the same SQL serves every length.
         as_array = all(item in (None, _AS_ARRAY) for _position, _name, item in slots)
+        if len(self._compiled) >= MAX_SHAPES:
+            del self._compiled[next(iter(self._compiled))]
         self._compiled[(alias, _AS_ARRAY if as_array and lengths else lengths)] = compiled
         return compiled
 
@@ -205,16 +210,19 @@ def _columns_in_order(queryset: QuerySet) -> bool:
 
 
 def attach(instance: Model, name: str, related: list[Model]) -> None:
-    """Give ``instance`` its reverse relation ``name`` (e.g. "project_sites")
-    as ``prefetch_related`` would: ``instance.<name>.all()`` returns
-    ``related`` without a query, and each related object knows ``instance``
-    (``site_link.project``) without one either."""
+    """Give ``instance`` its relation ``name`` (a reverse foreign key such
+    as "project_sites", or a many-to-many such as "conditions") as
+    ``prefetch_related`` would: ``instance.<name>.all()`` returns
+    ``related`` without a query, and on a reverse foreign key each related
+    object knows ``instance`` (``site_link.project``) without one either."""
     manager = getattr(instance, name)
-    field = manager.field
-    for obj in related:
-        field.set_cached_value(obj, instance)
+    if hasattr(manager, "prefetch_cache_name"):  # many-to-many
+        cache_name = manager.prefetch_cache_name
+    else:
+        cache_name = manager.field.remote_field.cache_name
+        for obj in related:
+            manager.field.set_cached_value(obj, instance)
     queryset = manager.get_queryset()
     queryset._result_cache = related
     queryset._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[field.remote_field.cache_name] = queryset
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = queryset

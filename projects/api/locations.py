@@ -8,6 +8,7 @@ for each of a page's 300 links cost more than the rest of the list.
 from collections.abc import Iterable
 
 from ..models import Project, ProjectSite, Site
+from ..statements import Statement
 
 #: What a location in the API says of a site (``location_rows``).
 LOCATION_FIELDS = ("institution", "city", "state", "zip_code", "country", "latitude", "longitude")
@@ -25,19 +26,25 @@ def load_location_rows(projects: Iterable[Project]) -> None:
     20 projects, the planner (misled by trials with hundreds of sites)
     reads every site."""
     projects = list(projects)
-    links = list(
-        ProjectSite.objects.filter(project__any=[project.pk for project in projects])
-        .order_by("project", "order", "pk")
-        .values_list("project", "site")
-    )
+    links = _LINKS.rows(ids=[project.pk for project in projects])
     sites = {
         site_id: dict(zip(LOCATION_FIELDS, values))
-        for site_id, *values in Site.objects.filter(pk__any={site for _p, site in links})
-        .order_by()
-        .values_list("pk", *LOCATION_FIELDS)
+        for site_id, *values in _SITES.rows(ids=sorted({site for _p, site in links}))
     }
     rows = {}
     for project_id, site_id in links:
         rows.setdefault(project_id, []).append(sites[site_id])
     for project in projects:
         project.location_rows = rows.get(project.pk, [])
+
+
+_LINKS = Statement(
+    lambda ids: ProjectSite.objects.filter(project__any=ids)
+    .order_by("project", "order", "pk")
+    .values_list("project", "site"),
+    ids=list,
+)
+_SITES = Statement(
+    lambda ids: Site.objects.filter(pk__any=ids).order_by().values_list("pk", *LOCATION_FIELDS),
+    ids=list,
+)

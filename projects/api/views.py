@@ -22,9 +22,23 @@ from . import schema  # noqa: F401  (registers the OpenAPI parameters of Project
 from ..filters import ProjectFilter
 from ..models import Contact, Project, ProjectInvestigator, ProjectSite
 from ..presenters import project_sites
+from ..statements import Statement, attach
 from .locations import load_location_rows, location_row
 from .pagination import ListingPagination, Pagination
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
+
+
+#: A list page's projects and their conditions (``load_page``), as
+#: ``get_queryset`` reads them, in statements compiled once per process.
+_PAGE_ROWS = Statement(
+    lambda ids: Project.objects.listed().select_related("sponsor").filter(pk__any=ids), ids=list
+)
+_PAGE_CONDITIONS = Statement(
+    lambda ids: Project.conditions.through.objects.filter(project__any=ids)
+    .select_related("condition")
+    .order_by("condition__name", "condition"),
+    ids=list,
+)
 
 
 class ListingFilterBackend(DjangoFilterBackend):
@@ -77,7 +91,12 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def load_page(self, ids: list[int]) -> list[Project]:
         """The list's projects ``ids``, in that order, with their locations
         (``location_rows``)."""
-        projects = listing.in_order(self.get_queryset().filter(pk__in=ids), ids)
+        projects = listing.in_order(_PAGE_ROWS.objects(ids=ids), ids)
+        conditions: dict[int, list] = {}
+        for link in _PAGE_CONDITIONS.objects(ids=ids):
+            conditions.setdefault(link.project_id, []).append(link.condition)
+        for project in projects:
+            attach(project, "conditions", conditions.get(project.pk, []))
         load_location_rows(projects)
         return projects
 
