@@ -161,6 +161,18 @@ def test_the_sort_drop_down_shows_the_orders_of_its_own_page_in_either_order():
         assert anywhere[0] == ("", "Recruiting first") and ("nearest", "Nearest first") in anywhere
 
 
+def test_a_form_class_serves_every_request_with_the_same_choices(make_project, publish):
+    anywhere, near = ProjectFilter(QueryDict("q=asthma")).form, ProjectFilter(QueryDict("near=02114")).form
+    again = ProjectFilter(QueryDict("status=completed")).form
+    assert type(again) is type(anywhere) is not type(near)
+    assert again.fields is not anywhere.fields  # each form its own copy of the fields
+    # A country counted anew is a new set of choices: a form class of its own.
+    publish(make_project(study_type="clinical_trial", sites=[TORONTO]))
+    countries = ProjectFilter(QueryDict("country=Canada")).form
+    assert type(countries) is not type(anywhere)
+    assert countries.is_valid() and ("Canada", "Canada (1)") in countries.fields["country"].choices
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("query, chosen", [("near=02114", "25"), ("near=02114&radius=50", "50")])
 def test_the_radius_is_offered_once_each_and_shows_what_is_searched(query, chosen):
