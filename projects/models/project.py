@@ -844,7 +844,7 @@ def _site_link_states(project):
     reachable = Contact.objects.filter(project=OuterRef("project"), site=OuterRef("site")).exclude(
         phone="", email=""
     )
-    site = Site.objects.filter(pk=OuterRef("site"))
+    site = Site.objects.filter(pk=OuterRef("site")).order_by()
     return (
         ProjectSite.objects.filter(project=project)
         .order_by()
