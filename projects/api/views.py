@@ -50,6 +50,10 @@ class ListingFilterBackend(DjangoFilterBackend):
         if not filterset.is_valid() and self.raise_exception:
             raise filter_utils.translate_validation(filterset.errors)
         view.filterset = filterset
+        if view.action == "list":
+            # The list's pagination asks the filterset for its page
+            # (``listing.page``), which builds only the queries it runs.
+            return queryset
         return filterset.qs
 
 
