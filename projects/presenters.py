@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from .choices import (
@@ -67,6 +68,12 @@ class Participation:
 
     status: str
     is_open: bool
+    #: The answer in one sentence ("No: it is not enrolling people.").
+    answer: str
+    #: Whether a person may still get in (open, opening, or not known):
+    #: its contacts are then "How to take part"; otherwise they are for
+    #: questions, and no site is said to recruit.
+    may_join: bool
     ages: str
     sex: str
     healthy_volunteers: str
@@ -479,16 +486,46 @@ def quick_facts(project: Project) -> list[Fact]:
     return [fact for fact in facts if fact.value]
 
 
+#: "Can I take part?" in one sentence, by the study's overall status; any
+#: other status (ongoing, completed, stopped, withdrawn) is a plain no.
+TAKE_PART_ANSWERS = {
+    ResearchStatus.RECRUITING: _lazy("Yes: it is looking for people to join now."),
+    ResearchStatus.AVAILABLE: _lazy(
+        "Yes: the treatment can be requested for people who qualify, through their doctor."
+    ),
+    ResearchStatus.NOT_YET_RECRUITING: _lazy("Not yet: it has not started enrolling people."),
+    ResearchStatus.ENROLLING_BY_INVITATION: _lazy(
+        "Only if the study team invites you: it does not take sign-ups."
+    ),
+    ResearchStatus.UNKNOWN: _lazy(
+        "Perhaps: the registry has not confirmed its status recently. Ask the study team."
+    ),
+    ResearchStatus.WITHHELD: _lazy("Perhaps: the sponsor does not say whether it is enrolling."),
+    ResearchStatus.SUSPENDED: _lazy("Not now: enrolling is paused."),
+    ResearchStatus.TEMPORARILY_NOT_AVAILABLE: _lazy(
+        "Not now: the treatment cannot be requested for the moment."
+    ),
+}
+NOT_ENROLLING = _lazy("No: it is not enrolling people.")
+#: Statuses under which a person may still get in, or may ask whether they can.
+MAY_JOIN_STATUSES = {
+    *OPEN_STATUSES, *OPENING_STATUSES, ResearchStatus.UNKNOWN, ResearchStatus.WITHHELD
+}
+
+
 def participation(project: Project) -> Participation | None:
     """"Can I take part?" for a study that enrols people; None for lab research."""
     if not project.is_registry_study:
         return None
     overview = site_overview(project)
-    sites = [] if overview else project_sites(project)
+    may_join = project.research_status in MAY_JOIN_STATUSES
+    sites = project_sites(project) if may_join and not overview else []
     contacts = list(project.contacts.all())
     return Participation(
         status=choice_label(ResearchStatus, project.research_status),
         is_open=project.is_recruiting,
+        answer=str(TAKE_PART_ANSWERS.get(project.research_status, NOT_ENROLLING)),
+        may_join=may_join,
         ages=age_range(project.minimum_age_months, project.maximum_age_months),
         sex=sex_text(project),
         healthy_volunteers=healthy_volunteers_text(project),

@@ -82,6 +82,26 @@ def test_trials_answer_can_i_take_part_lab_research_does_not(make_project):
     assert presenters.participation(make_project()) is None
 
 
+@pytest.mark.parametrize("status, answer, may_join", [
+    ("recruiting", "Yes: it is looking for people to join now.", True),
+    ("not_yet_recruiting", "Not yet: it has not started enrolling people.", True),
+    ("enrolling_by_invitation", "Only if the study team invites you: it does not take sign-ups.", True),
+    ("unknown", "Perhaps: the registry has not confirmed its status recently. Ask the study team.", True),
+    ("suspended", "Not now: enrolling is paused.", False),
+    ("active_not_recruiting", "No: it is not enrolling people.", False),
+    ("completed", "No: it is not enrolling people.", False),
+    ("terminated", "No: it is not enrolling people.", False),
+    ("withdrawn", "No: it is not enrolling people.", False),
+])
+def test_can_i_take_part_is_answered_in_one_sentence_by_the_status(make_project, status, answer, may_join):
+    trial = make_project(study_type="clinical_trial", research_status=status, sites=[BOSTON])
+    found = presenters.participation(trial)
+    assert (found.answer, found.may_join) == (answer, may_join)
+    # A site still marked recruiting is not offered when the study no longer enrols.
+    trial.project_sites.update(recruitment_status="recruiting")
+    assert bool(presenters.participation(trial).recruiting_sites) == may_join
+
+
 @pytest.mark.parametrize("fields, label, tone", [
     ({}, "Lab research · not enrolling patients", "lab"),
     ({"research_status": "completed"}, "Lab research · ended · not enrolling", "lab"),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from projects import workflow
-from projects.models import Investigator, ProjectInvestigator
+from projects.models import Contact, Investigator, ProjectInvestigator, ProjectSite
 
 from .conftest import BOSTON, SEED_REVIEW_DATE, TORONTO
 
@@ -112,7 +112,21 @@ def test_trial_page_shows_phase_sex_and_trial_registry(client, make_project, pub
     assert "Study ID NCT04567890 on ClinicalTrials.gov" in text
     assert "View on ClinicalTrials.gov" in text
     assert "NIH RePORTER" not in text
-    assert "Can I take part? Status Recruiting now Ages Any age Sex Female only" in text
+    assert (
+        "Can I take part? Yes: it is looking for people to join now. "
+        "Status Recruiting now Ages Any age Sex Female only"
+    ) in text
+
+
+def test_a_closed_study_says_no_and_its_contacts_are_for_questions(client, make_project, publish):
+    project = publish(make_project(study_type="clinical_trial", research_status="completed",
+                                   sites=[BOSTON]))
+    ProjectSite.objects.filter(project=project).update(recruitment_status="recruiting")  # stale
+    Contact.objects.create(project=project, name="Study Desk", phone="617-555-0100")
+    text = _text(client.get(project.get_absolute_url()))
+    assert "Can I take part? No: it is not enrolling people. Status Completed" in text
+    assert "How to take part" not in text and "Recruiting at" not in text
+    assert "Questions about this study Study Desk" in text
 
 
 @pytest.mark.parametrize("steps", [[], ["submit"], ["submit", "send_back"], ["submit", "approve", "withdraw"]])
