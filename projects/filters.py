@@ -456,8 +456,9 @@ class ProjectFilter(django_filters.FilterSet):
         that the rows answer: facet keys, all in one containment test, and
         "recruiting now" by the recruiting rank ("open to women" would be
         either of two keys, so the project rows answer it). Returns them
-        and the names of the filters they cannot answer, leaving out the
-        search text (the caller matched it) and ``excluding``."""
+        and the names of the filters they cannot answer (a search for an
+        identifier among them), leaving out a search of words (the caller
+        matched it) and ``excluding``."""
         together, others = [], []
         for name, _shown in self.active():
             if name == excluding:
@@ -469,8 +470,8 @@ class ProjectFilter(django_filters.FilterSet):
                 together.append(f"{FacetKind.HEALTHY}:yes")
             elif name in ON_SEARCH_INDEX:
                 together.append(f"{ON_SEARCH_INDEX[name]}:{getattr(value, 'key', value)}")
-            elif name != "q":
-                others.append(name)
+            elif name != "q" or self.identifier is not None:
+                others.append(name)  # the project rows answer it
         if together:
             entries = entries.filter(facet_keys__contains=together)
         return entries, others
@@ -504,14 +505,23 @@ class ProjectFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return None
         value = self.form.cleaned_data.get("q")
-        if not value:
+        if not value or self.identifier is not None:
             return None
         if self._search_text is None or self._search_text.typed != value:
             correct = not self.form.cleaned_data.get("as_typed")
             self._search_text = search.understand(value, correct=correct)
         return self._search_text
 
+    @property
+    def identifier(self) -> Q | None:
+        """The projects a search for an NCT or NIH grant number names
+        (``search.identifier_match``); None for a search of words."""
+        value = self.form.cleaned_data.get("q") if self.form.is_valid() else None
+        return search.identifier_match(value) if value else None
+
     def filter_search(self, queryset, name, value):
+        if self.identifier is not None:
+            return queryset.filter(self.identifier)
         text = self.search_text
         if text is None or not text.text:
             return queryset

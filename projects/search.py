@@ -13,6 +13,13 @@ SQLite: every word must appear (any case, any part of a word) in the lay
 title, the official title, the summary or a condition name (kept on the
 row as ``search_conditions``, so no join or subquery per word is needed).
 
+Identifiers: a search that is nothing but a ClinicalTrials.gov number
+("NCT04567890") or an NIH grant number, full or core ("1R01CA123456-01",
+"R01CA123456"), finds the projects it names (``identifier_match``): a
+patient given a study's number by their doctor types it, and the search
+text holds no identifiers. A grant number also finds the studies whose
+registry record names that grant.
+
 Misspellings: ``understand()`` checks each word against the vocabulary of
 listed pages (``Facet`` rows of kind "word", kept by ``projects.facets``).
 A word no page uses is matched to the closest vocabulary word (pg_trgm
@@ -23,6 +30,7 @@ says "Showing results for breast cancer"). One query, whatever the length.
 
 import difflib
 import operator
+import re
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -33,7 +41,8 @@ from django.db.models.expressions import RawSQL
 
 from . import cache
 from .facets import STOP_WORDS
-from .models import Condition, Facet, FacetKind, Project, ProjectSearch
+from .importers.codes import typed_core_project_number
+from .models import NCT_ID_PATTERN, Condition, Facet, FacetKind, GrantLink, Project, ProjectSearch
 
 SEARCHED_FIELDS = ("lay_title", "official_title", "lay_summary", "search_conditions")
 CONFIG = "english"
@@ -76,6 +85,19 @@ class SearchText:
         if len(words) != 1:
             return 0
         return self.known.get(words[0].lower(), 0)
+
+
+def identifier_match(text: str) -> Q | None:
+    """The projects a registry identifier names, when ``text`` is one and
+    nothing else; None otherwise (a search of the words)."""
+    text = text.strip().upper()
+    if re.match(NCT_ID_PATTERN, text):
+        return Q(nct_id=text)
+    core = typed_core_project_number(text)
+    if core:
+        named = GrantLink.objects.filter(core_project_number=core).values("project")
+        return Q(nih_core_project_number=core) | Q(pk__in=named)
+    return None
 
 
 def understand(text: str, *, correct: bool = True) -> SearchText:

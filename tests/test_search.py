@@ -3,7 +3,7 @@
 import pytest
 
 from projects import workflow
-from projects.models import Project, ProjectSearch
+from projects.models import GrantLink, Project, ProjectSearch
 from projects import search as search_module
 from projects.search import search
 
@@ -120,3 +120,41 @@ def test_the_search_index_holds_exactly_the_listed_projects(make_project, publis
     workflow.withdraw(live, reviewer, "Gone")
     assert not ProjectSearch.objects.exists()
     assert not ProjectSearch.objects.filter(project=draft).exists()
+
+
+@pytest.mark.parametrize("typed", ["NCT04567890", "nct04567890", " NCT04567890 "])
+def test_a_search_for_an_nct_number_finds_that_study(client, make_project, publish, typed):
+    publish(make_project(study_type="clinical_trial", nct_id="NCT04567890", lay_title="A migraine pill"))
+    publish(make_project(lay_title="Migraine in the lab"))
+    response = client.get("/projects/", {"q": typed})
+    assert response.status_code == 200
+    assert _titles(response) == ["A migraine pill"]
+    api = client.get("/api/v1/projects/", {"q": typed}).json()
+    assert api["count"] == 1 and api["results"][0]["lay_title"] == "A migraine pill"
+
+
+@pytest.mark.parametrize("typed", ["R01HL123456", "1R01HL123456-01", "r01 hl123456"])
+def test_a_search_for_an_nih_grant_number_finds_the_grant_and_the_studies_naming_it(
+    client, make_project, publish, typed
+):
+    publish(make_project(nih_core_project_number="R01HL123456", nih_project_number="1R01HL123456-01",
+                         lay_title="Heart cells in the lab"))
+    trial = publish(make_project(study_type="clinical_trial", lay_title="A heart trial"))
+    GrantLink.objects.create(project=trial, core_project_number="R01HL123456")
+    publish(make_project(lay_title="Another heart study"))
+    response = client.get("/projects/", {"q": typed, "sort": "title"})
+    assert sorted(_titles(response)) == ["A heart trial", "Heart cells in the lab"]
+    assert "2 projects" in response.content.decode()
+    # With another filter, the study alone.
+    response = client.get("/projects/", {"q": typed, "study_type": "clinical_trial"})
+    assert _titles(response) == ["A heart trial"]
+
+
+def test_words_that_only_contain_a_number_are_searched_as_words():
+    assert search_module.identifier_match("R01 grants for asthma") is None
+    assert search_module.identifier_match("NCT0456789") is None  # seven digits
+    assert search_module.identifier_match("asthma") is None
+
+
+def _titles(response) -> list[str]:
+    return [project.lay_title for project in response.context["object_list"]]

@@ -71,6 +71,14 @@ def core_project_number(text: str | None) -> str | None:
     return f"{match['activity']}{match['ic']}{match['serial'].zfill(6)}"
 
 
+def typed_core_project_number(text: str) -> str | None:
+    """The core project number when ``text`` is an NIH grant number and
+    nothing else, as a person types one in a search box ("1R01CA123456-01",
+    "r01 ca123456"); None for anything else ("R01 grants for asthma")."""
+    match = _GRANT.fullmatch(text.strip().upper())
+    return core_project_number(match[0]) if match else None
+
+
 _SUPPLEMENT = re.compile(r"-\d{2}(?:A\d+)?S\d")
 
 
