@@ -50,7 +50,7 @@ CONFIG = "english"
 #: stand in for a word no page uses.
 SIMILARITY = 0.4
 #: The same for difflib's ratio on SQLite.
-SQLITE_CUTOFF = 0.75
+SQLITE_CUTOFF = 0.8
 
 
 def ranked() -> bool:

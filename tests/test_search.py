@@ -62,6 +62,14 @@ def test_a_misspelled_word_is_corrected_from_the_vocabulary(listed):
     assert found == {listed["title"], listed["summary"], listed["official"]}
 
 
+def test_a_name_is_not_corrected_to_a_short_word_inside_it(make_project, publish):
+    """"Amgen" (a sponsor's name, which the search text does not hold) is
+    not "men"; a word with a letter dropped still finds its word."""
+    publish(make_project(lay_title="Heart health in men", lay_summary="Tumor checks for men."))
+    assert search_module.understand("amgen").corrections == {}
+    assert search_module.understand("helth").corrections == {"helth": "health"}
+
+
 def test_known_words_and_their_inflections_are_left_alone(listed):
     assert search_module.understand("breast cancer screening").corrections == {}
     assert search_module.understand("tumors").corrections == {}
