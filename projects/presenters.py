@@ -437,11 +437,23 @@ def long_date(day: datetime.date) -> str:
     return date_format(day, "F j, Y")
 
 
+#: Statuses after which a project's end date is when it ended; before, the
+#: registry's or the grant's date is only the one expected.
+ENDED_STATUSES = {
+    ResearchStatus.COMPLETED, ResearchStatus.TERMINATED, ResearchStatus.WITHDRAWN,
+    ResearchStatus.NO_LONGER_AVAILABLE, ResearchStatus.APPROVED_FOR_MARKETING,
+}
+
+
 def date_range(project: Project) -> str:
+    """"March 2025 to December 2028" for research that has ended; while it
+    goes on, its end date is a plan ("Since March 2025, expected to end in
+    December 2028"), which a reader could otherwise take as settled."""
     if project.start_date and project.end_date:
-        return _("%(start)s to %(end)s") % {
-            "start": month_year(project.start_date), "end": month_year(project.end_date),
-        }
+        dates = {"start": month_year(project.start_date), "end": month_year(project.end_date)}
+        if project.research_status in ENDED_STATUSES:
+            return _("%(start)s to %(end)s") % dates
+        return _("Since %(start)s, expected to end in %(end)s") % dates
     if project.start_date:
         return _("Since %(start)s") % {"start": month_year(project.start_date)}
     if project.fiscal_year:

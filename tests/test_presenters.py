@@ -38,7 +38,9 @@ def test_quick_facts_for_trials_show_phase_and_sex(make_project):
     assert facts["Sex"] == "Female only"
     assert facts["Sponsor"] == "Example University"
     assert facts["Locations"] == "2 sites in 2 countries"
-    assert facts["Dates"] == "March 2025 to December 2028"
+    assert facts["Dates"] == "Since March 2025, expected to end in December 2028"
+    project.research_status = "completed"
+    assert presenters.date_range(project) == "March 2025 to December 2028"
 
 
 def test_official_records_name_the_right_registry(make_project):
