@@ -515,9 +515,17 @@ class ProjectFilter(django_filters.FilterSet):
     @property
     def identifier(self) -> Q | None:
         """The projects a search for an NCT or NIH grant number names
-        (``search.identifier_match``); None for a search of words."""
-        value = self.form.cleaned_data.get("q") if self.form.is_valid() else None
-        return search.identifier_match(value) if value else None
+        (``search.identifier_match``); None for a search of words. Text
+        shaped like a number that names no project ("covid 2019" reads as a
+        grant of activity COV, institute ID) is searched as words: one
+        query, for such searches only."""
+        if not hasattr(self, "_identifier"):
+            value = self.form.cleaned_data.get("q") if self.form.is_valid() else None
+            match = search.identifier_match(value) if value else None
+            if match is not None and not self.queryset.filter(match).exists():
+                match = None
+            self._identifier = match
+        return self._identifier
 
     def filter_search(self, queryset, name, value):
         if self.identifier is not None:

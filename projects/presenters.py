@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -70,10 +71,11 @@ class Participation:
     is_open: bool
     #: The answer in one sentence ("No: it is not enrolling people.").
     answer: str
-    #: Whether a person may still get in (open, opening, or not known):
-    #: its contacts are then "How to take part"; otherwise they are for
-    #: questions, and no site is said to recruit.
+    #: Whether a person may still get in (``may_join``): its contacts are
+    #: then "How to take part"; otherwise they are for questions.
     may_join: bool
+    #: Whether sites are said to recruit (``shows_site_statuses``).
+    site_statuses: bool
     ages: str
     sex: str
     healthy_volunteers: str
@@ -162,9 +164,11 @@ def nih_grants(project: Project) -> list[OfficialRecord]:
 
 def status_badge(project: Project) -> StatusBadge:
     if project.is_lab_research:
-        if project.research_status == ResearchStatus.COMPLETED:
+        if project.research_status == ResearchStatus.COMPLETED or project.is_archived:
             return StatusBadge(_("Lab research · ended · not enrolling"), "lab")
         return StatusBadge(_("Lab research · not enrolling patients"), "lab")
+    if project.is_archived:
+        return StatusBadge(_("Ended · not enrolling"), "closed")
     label = choice_label(ResearchStatus, project.research_status)
     if project.research_status in OPEN_STATUSES:
         return StatusBadge(label, "open")
@@ -445,14 +449,28 @@ ENDED_STATUSES = {
 }
 
 
+def status_text(project: Project) -> str:
+    """Where the research stands, in words. An archived page's research has
+    ended, whatever status its record last gave: "Ended (its record last
+    said “Recruiting now”)"."""
+    label = choice_label(ResearchStatus, project.research_status)
+    if project.is_archived and project.research_status not in ENDED_STATUSES:
+        return _("Ended (its record last said “%(status)s”)") % {"status": label}
+    return label
+
+
 def date_range(project: Project) -> str:
-    """"March 2025 to December 2028" for research that has ended; while it
-    goes on, its end date is a plan ("Since March 2025, expected to end in
-    December 2028"), which a reader could otherwise take as settled."""
+    """"March 2025 to December 2028" for research that has ended (its
+    status says so, or its page is archived); while it goes on, its end
+    date is a plan ("Since March 2025, expected to end in December 2028"),
+    which a reader could otherwise take as settled, and a planned date that
+    has passed says so ("… was expected to end in December 2019")."""
     if project.start_date and project.end_date:
         dates = {"start": month_year(project.start_date), "end": month_year(project.end_date)}
-        if project.research_status in ENDED_STATUSES:
+        if project.research_status in ENDED_STATUSES or project.is_archived:
             return _("%(start)s to %(end)s") % dates
+        if project.end_date < timezone.localdate():
+            return _("Since %(start)s; it was expected to end in %(end)s") % dates
         return _("Since %(start)s, expected to end in %(end)s") % dates
     if project.start_date:
         return _("Since %(start)s") % {"start": month_year(project.start_date)}
@@ -479,7 +497,7 @@ def quick_facts(project: Project) -> list[Fact]:
     facts = [
         Fact(_("Study type"), choice_label(StudyType, project.study_type)),
         Fact(_("Phase") if study else _("Funding type"), funding_text(project)),
-        Fact(_("Status"), choice_label(ResearchStatus, project.research_status)),
+        Fact(_("Status"), status_text(project)),
     ]
     if study:
         if project.minimum_age_months or project.maximum_age_months:
@@ -525,19 +543,41 @@ MAY_JOIN_STATUSES = {
 }
 
 
+def may_join(project: Project) -> bool:
+    """Whether a person may still get into a study, or ask whether they can:
+    open, opening, or its status not known; never an archived page (its
+    research has ended, whatever status the registry last gave)."""
+    return (
+        project.is_registry_study
+        and project.research_status in MAY_JOIN_STATUSES
+        and not project.is_archived
+    )
+
+
+def shows_site_statuses(project: Project) -> bool:
+    """Whether a study's pages say which sites recruit (each site's status,
+    "N of them recruiting"): only while the study itself is open or about to
+    open. A closed or archived study's sites often keep the status the
+    registry last gave them, and a study whose status is not confirmed has
+    no confirmed site statuses either."""
+    return may_join(project) and project.research_status in {*OPEN_STATUSES, *OPENING_STATUSES}
+
+
 def participation(project: Project) -> Participation | None:
     """"Can I take part?" for a study that enrols people; None for lab research."""
     if not project.is_registry_study:
         return None
     overview = site_overview(project)
-    may_join = project.research_status in MAY_JOIN_STATUSES
-    sites = project_sites(project) if may_join and not overview else []
+    statuses_shown = shows_site_statuses(project)
+    sites = project_sites(project) if statuses_shown and not overview else []
     contacts = list(project.contacts.all())
+    answer = TAKE_PART_ANSWERS.get(project.research_status, NOT_ENROLLING)
     return Participation(
-        status=choice_label(ResearchStatus, project.research_status),
-        is_open=project.is_recruiting,
-        answer=str(TAKE_PART_ANSWERS.get(project.research_status, NOT_ENROLLING)),
-        may_join=may_join,
+        status=status_text(project),
+        is_open=project.is_recruiting and not project.is_archived,
+        answer=str(NOT_ENROLLING if project.is_archived else answer),
+        may_join=may_join(project),
+        site_statuses=statuses_shown,
         ages=age_range(project.minimum_age_months, project.maximum_age_months),
         sex=sex_text(project),
         healthy_volunteers=healthy_volunteers_text(project),

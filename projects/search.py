@@ -49,8 +49,10 @@ CONFIG = "english"
 #: How alike (pg_trgm similarity, 0 to 1) a vocabulary word must be to
 #: stand in for a word no page uses.
 SIMILARITY = 0.4
-#: The same for difflib's ratio on SQLite.
-SQLITE_CUTOFF = 0.8
+#: The same for difflib's ratio on SQLite, among vocabulary words at most
+#: one letter longer or shorter: "pian" is "pain" (0.75), but "Amgen" is
+#: not "men" (0.75 too).
+SQLITE_CUTOFF = 0.75
 
 
 def ranked() -> bool:
@@ -217,7 +219,8 @@ def _corrections_sqlite(typed: list[str]) -> dict[str, str]:
     for word in typed:
         if any(word in known for known in vocabulary):
             continue
-        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=SQLITE_CUTOFF)
+        alike = [known for known in vocabulary if abs(len(known) - len(word)) <= 1]
+        close = difflib.get_close_matches(word, alike, n=1, cutoff=SQLITE_CUTOFF)
         if close:
             corrections[word] = close[0]
     return corrections

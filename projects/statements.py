@@ -19,12 +19,18 @@ whose SQL is compiled once per length (a listing's page of keys is nearly
 always the page size), or once for all when the list travels as one array
 (the ``any`` lookup on PostgreSQL). ``objects()`` gives model instances,
 ``rows()`` the tuples of a ``values_list()`` query.
+
+A value must reach the SQL as it was given: a lookup that rewrites it
+(``iexact``'s escaping on SQLite, ``contains``' wildcards, a negated
+number) is refused when the stand-in shows it changed, and a condition
+Django drops for a value out of a field's range is refused too; use such
+lookups in ordinary querysets.
 """
 
 from dataclasses import dataclass
 from typing import Callable
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, FullResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
@@ -32,15 +38,16 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 from .models.arrays import array_literal
 
 #: Stand-in values, each unlike any real one: a string no slug or name has,
-#: and integers far below any key.
+#: and integers far above any key but within every integer column's range
+#: (a value out of a field's range makes Django drop the condition).
 _STAND_IN_TEXT = "\ue000statement value {}\ue000"
-_STAND_IN_NUMBER = -(2**62)
+_STAND_IN_NUMBER = 1_900_000_000
 #: Room for each value's stand-ins (a list's, one per item).
 _STAND_INS_APART = 10**6
 #: Where a slot takes a whole list, as one array literal.
 _AS_ARRAY = "array"
-#: Compiled shapes kept per statement (an IN list has one per length; the
-#: oldest go first).
+#: Compiled shapes kept per statement (an IN list has one per length; past
+#: this many, the statement starts afresh).
 MAX_SHAPES = 64
 
 
@@ -50,7 +57,9 @@ class _Compiled:
 
     sql: str
     params: list
-    slots: list  # (position, value's name, item of a list, None, or _AS_ARRAY)
+    #: (position, value's name, item of a list or None or _AS_ARRAY, the
+    #: type the backend wrapped the value in or None)
+    slots: list
     converters: dict
     compiler: object
     columns: int
@@ -111,13 +120,14 @@ class Statement:
         if compiled.iterable is not iterable:
             raise ImproperlyConfigured(f"This statement gives {compiled.iterable.__name__} rows.")
         params = list(compiled.params)
-        for position, name, item in compiled.slots:
+        for position, name, item, wrap in compiled.slots:
             if item is None:
-                params[position] = values[name]
+                value = values[name]
             elif item == _AS_ARRAY:
-                params[position] = array_literal(values[name])
+                value = array_literal(values[name])
             else:
-                params[position] = values[name][item]
+                value = values[name][item]
+            params[position] = wrap(value) if wrap else value
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -160,13 +170,19 @@ class Statement:
                 wanted[(type(value), value)] = (name, None)
         queryset = self.build(**stand_ins).using(alias)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet) as error:
+            raise ImproperlyConfigured(
+                f"A statement on {queryset.model.__name__} must keep each value's condition: "
+                f"Django dropped one ({type(error).__name__})."
+            ) from error
         slots = [
-            (position, *wanted[(type(param), param)])
+            (position, *wanted[_kind(param)], _wrapper(param))
             for position, param in enumerate(params)
-            if (type(param), param) in wanted
+            if _kind(param) in wanted
         ]
-        found = {name for _position, name, _item in slots}
+        found = {name for _position, name, _item, _wrap in slots}
         if found != set(stand_ins) or queryset._iterable_class is not iterable:
             raise ImproperlyConfigured(
                 f"A statement on {queryset.model.__name__} must give {iterable.__name__} rows "
@@ -193,11 +209,27 @@ class Statement:
             compiled.related_populators = get_related_populators(klass_info, select, alias)
             compiled.annotations = dict(compiler.annotation_col_map or {})
         # A list sent as one array: the same SQL serves every length.
-        as_array = all(item in (None, _AS_ARRAY) for _position, _name, item in slots)
+        as_array = all(item in (None, _AS_ARRAY) for _position, _name, item, _wrap in slots)
         if len(self._compiled) >= MAX_SHAPES:
-            del self._compiled[next(iter(self._compiled))]
+            self._compiled = {}  # start afresh: a new dict, so no thread reads one being emptied
         self._compiled[(alias, _AS_ARRAY if as_array and lengths else lengths)] = compiled
         return compiled
+
+
+def _kind(param) -> tuple:
+    """How a parameter is matched with a stand-in: by its type and value,
+    an integer as an integer whatever class the backend wrapped it in
+    (psycopg's ``Int8`` for a big integer column)."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return int, int(param)
+    return type(param), param
+
+
+def _wrapper(param):
+    """The class the backend wrapped an integer parameter in, to wrap each
+    real value the same way; None for a plain value."""
+    kind = type(param)
+    return kind if isinstance(param, int) and kind not in (int, bool) else None
 
 
 def _columns_in_order(queryset: QuerySet) -> bool:

@@ -141,7 +141,9 @@ class ProjectSitesView(DetailView):
     template_name = "projects/project_sites.html"
     context_object_name = "project"
     queryset = (
-        Project.objects.published().only("slug", "lay_title", "study_type").with_site_count()
+        Project.objects.published()
+        .only("slug", "lay_title", "study_type", "research_status", "archived_at")
+        .with_site_count()
     )
 
     def get(self, request, *args, **kwargs):

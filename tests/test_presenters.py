@@ -84,24 +84,28 @@ def test_trials_answer_can_i_take_part_lab_research_does_not(make_project):
     assert presenters.participation(make_project()) is None
 
 
-@pytest.mark.parametrize("status, answer, may_join", [
-    ("recruiting", "Yes: it is looking for people to join now.", True),
-    ("not_yet_recruiting", "Not yet: it has not started enrolling people.", True),
-    ("enrolling_by_invitation", "Only if the study team invites you: it does not take sign-ups.", True),
-    ("unknown", "Perhaps: the registry has not confirmed its status recently. Ask the study team.", True),
-    ("suspended", "Not now: enrolling is paused.", False),
-    ("active_not_recruiting", "No: it is not enrolling people.", False),
-    ("completed", "No: it is not enrolling people.", False),
-    ("terminated", "No: it is not enrolling people.", False),
-    ("withdrawn", "No: it is not enrolling people.", False),
+@pytest.mark.parametrize("status, answer, may_join, site_statuses", [
+    ("recruiting", "Yes: it is looking for people to join now.", True, True),
+    ("not_yet_recruiting", "Not yet: it has not started enrolling people.", True, True),
+    ("enrolling_by_invitation", "Only if the study team invites you: it does not take sign-ups.",
+     True, True),
+    ("unknown", "Perhaps: the registry has not confirmed its status recently. Ask the study team.",
+     True, False),
+    ("suspended", "Not now: enrolling is paused.", False, False),
+    ("active_not_recruiting", "No: it is not enrolling people.", False, False),
+    ("completed", "No: it is not enrolling people.", False, False),
+    ("terminated", "No: it is not enrolling people.", False, False),
+    ("withdrawn", "No: it is not enrolling people.", False, False),
 ])
-def test_can_i_take_part_is_answered_in_one_sentence_by_the_status(make_project, status, answer, may_join):
+def test_can_i_take_part_is_answered_in_one_sentence_by_the_status(
+    make_project, status, answer, may_join, site_statuses
+):
     trial = make_project(study_type="clinical_trial", research_status=status, sites=[BOSTON])
     found = presenters.participation(trial)
-    assert (found.answer, found.may_join) == (answer, may_join)
-    # A site still marked recruiting is not offered when the study no longer enrols.
+    assert (found.answer, found.may_join, found.site_statuses) == (answer, may_join, site_statuses)
+    # A site still marked recruiting is offered only while the study's own status is known open.
     trial.project_sites.update(recruitment_status="recruiting")
-    assert bool(presenters.participation(trial).recruiting_sites) == may_join
+    assert bool(presenters.participation(trial).recruiting_sites) == site_statuses
 
 
 @pytest.mark.parametrize("fields, label, tone", [

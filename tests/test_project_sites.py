@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from projects import presenters, workflow
 from projects.importers import pipeline
+from projects import cache as page_cache
 from projects.models import SITES_ON_PAGE, Contact, Project
 
 from .factories import publish_written
@@ -148,6 +149,16 @@ def test_recruiting_sites_and_their_contacts_move_to_the_page_of_every_site(
         r"Clinic 01 Columbus, Ohio, United States · Recruiting now Ann Coordinator", every_site
     )
     assert every_site.count("Ann Coordinator") == 1 and "Bo Investigator" not in every_site
+
+    # Once the study is closed, no page says which of its sites recruit.
+    Project.objects.filter(pk=project.pk).update(research_status="active_not_recruiting")
+    page_cache.invalidate()  # an update() sends no signal
+    text = _text(client.get(project.get_absolute_url()))
+    every_site = _text(client.get(reverse("projects:sites", args=[project.slug])))
+    assert "30 sites in 1 country:" in text and "recruiting" not in text.lower().replace(
+        "no longer recruiting", ""
+    )
+    assert "30 sites in 1 country." in every_site and "Recruiting now" not in every_site
 
 
 def test_a_large_study_reached_only_through_its_sites_says_so(client, make_project, publish):

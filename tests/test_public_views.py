@@ -127,6 +127,33 @@ def test_a_closed_study_says_no_and_its_contacts_are_for_questions(client, make_
     assert "Can I take part? No: it is not enrolling people. Status Completed" in text
     assert "How to take part" not in text and "Recruiting at" not in text
     assert "Questions about this study Study Desk" in text
+    # Nor does the list of sites say the stale site status.
+    assert "Massachusetts General Hospital Boston, Massachusetts, United States" in text
+    assert "Recruiting now" not in text
+
+
+def test_an_archived_study_has_ended_whatever_its_last_status(client, make_project, publish, reviewer):
+    project = publish(make_project(
+        study_type="clinical_trial", research_status="recruiting", sites=[BOSTON],
+        start_date=datetime.date(2015, 3, 1), end_date=datetime.date(2019, 12, 31),
+    ))
+    ProjectSite.objects.filter(project=project).update(recruitment_status="recruiting")
+    workflow.archive(project, reviewer, "Ended in 2019.")
+    text = _text(client.get(project.get_absolute_url()))
+    assert "This research has ended." in text and "Ended · not enrolling" in text
+    assert "Can I take part? No: it is not enrolling people." in text
+    assert "Dates March 2015 to December 2019" in text
+    assert "Status Ended (its record last said “Recruiting now”)" in text
+    assert "· Recruiting now" not in text and "How to take part" not in text
+
+
+def test_a_planned_end_date_that_has_passed_says_so(client, make_project, publish):
+    project = publish(make_project(
+        study_type="clinical_trial", research_status="unknown",
+        start_date=datetime.date(2015, 3, 1), end_date=datetime.date(2019, 12, 31),
+    ))
+    text = _text(client.get(project.get_absolute_url()))
+    assert "Dates Since March 2015; it was expected to end in December 2019" in text
 
 
 @pytest.mark.parametrize("steps", [[], ["submit"], ["submit", "send_back"], ["submit", "approve", "withdraw"]])

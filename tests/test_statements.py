@@ -125,3 +125,23 @@ def test_a_list_sent_as_one_array_is_compiled_once_for_every_length(make_project
         assert titles.rows(ids=keys) == [("Study 0",), ("Study 1",), ("Study 2",)]
     # PostgreSQL sends the list as one array; SQLite's IN lists one value each.
     assert compiled.call_count == (0 if connection.vendor == "postgresql" else 1)
+
+
+def test_a_value_django_would_drop_is_refused_not_run(db):
+    """A positive field cannot hold a negative number: Django drops such a
+    condition, which a statement must not compile."""
+    negative = Statement(lambda n: Project.objects.filter(version=-n), n=int)
+    with pytest.raises(ImproperlyConfigured):
+        negative.objects(n=1)
+    # An integer value within range compiles and runs.
+    by_application = Statement(lambda n: Project.objects.filter(nih_application_id=n), n=int)
+    assert by_application.objects(n=1) == []
+
+
+def test_past_its_most_shapes_a_statement_starts_afresh(make_project, monkeypatch):
+    monkeypatch.setattr("projects.statements.MAX_SHAPES", 2)
+    keys = [make_project().pk for _ in range(3)]
+    chosen = Statement(lambda ids: Project.objects.filter(pk__in=ids).only("pk"), ids=list)
+    for length in (1, 2, 3, 1):
+        assert {p.pk for p in chosen.objects(ids=keys[:length])} == set(keys[:length])
+    assert len(chosen._compiled) <= 2

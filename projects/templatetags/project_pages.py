@@ -16,6 +16,7 @@ register = template.Library()
 for _name in (
     "quick_facts", "official_records", "nih_grants", "participation", "researchers",
     "project_sites", "status_badge", "location_summary", "site_overview", "sites_by_place",
+    "shows_site_statuses",
 ):
     register.simple_tag(getattr(presenters, _name), name=_name)
 
@@ -110,7 +111,7 @@ def site_entries(area, project):
     status (studies only) and its contacts: joined with ``html.escape``
     like ``site_areas`` (a trial's 400 sites as template loops took 20 ms);
     the few contacts keep their template."""
-    show_status = project.is_registry_study
+    show_status = presenters.shows_site_statuses(project)
     items = []
     for entry in area.entries:
         link, site = entry.project_site, entry.project_site.site
