@@ -30,6 +30,8 @@ def test_loaddemo_publishes_the_seed_and_twenty_more_and_is_idempotent():
     assert Project.objects.filter(status="in_review").exists()
     assert Project.objects.filter(status="draft").exists()
     assert authenticate(username="reviewer", password="demo-pass-123")
+    # A study for older adults says so in its ages.
+    assert Project.objects.get(nct_id="NCT09000119").minimum_age_months == 65 * 12
 
     edited = Project.objects.get(nct_id="NCT09000125")
     edited.lay_summary = "An editor's own words"

@@ -42,7 +42,8 @@ CONTENT_FIELDS = (
     "study_type", "nih_application_id", "nih_project_number", "nct_id", "official_title",
     "lay_title", "lay_summary", "research_focus", "good_fit", "not_a_fit",
     "potential_benefit", "similar_studies", "funding_mechanism", "research_status",
-    "sex_eligibility", "funding_institute", "fiscal_year", "start_date", "end_date",
+    "sex_eligibility", "minimum_age_months", "maximum_age_months", "healthy_volunteers",
+    "funding_institute", "fiscal_year", "start_date", "end_date",
 )
 
 
