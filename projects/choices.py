@@ -130,6 +130,16 @@ REGISTRY_STATUSES = [s for s in ResearchStatus if s != ResearchStatus.ACTIVE]
 OPEN_STATUSES = [ResearchStatus.RECRUITING, ResearchStatus.AVAILABLE]
 #: Open soon or by invitation: shown after the open ones.
 OPENING_STATUSES = [ResearchStatus.NOT_YET_RECRUITING, ResearchStatus.ENROLLING_BY_INVITATION]
+#: Statuses after which the research is over: its end date is when it ended.
+ENDED_STATUSES = [
+    ResearchStatus.COMPLETED, ResearchStatus.TERMINATED, ResearchStatus.WITHDRAWN,
+    ResearchStatus.NO_LONGER_AVAILABLE, ResearchStatus.APPROVED_FOR_MARKETING,
+]
+#: Statuses under which a person may still get in, or may ask whether they
+#: can (not confirmed, or withheld by the sponsor).
+MAY_JOIN_STATUSES = [
+    *OPEN_STATUSES, *OPENING_STATUSES, ResearchStatus.UNKNOWN, ResearchStatus.WITHHELD
+]
 
 
 class SexEligibility(models.TextChoices):

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,6 +20,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from .choices import (
+    ENDED_STATUSES,
+    MAY_JOIN_STATUSES,
     OPEN_STATUSES,
     OPENING_STATUSES,
     RESEARCHER_ROLES,
@@ -441,14 +442,6 @@ def long_date(day: datetime.date) -> str:
     return date_format(day, "F j, Y")
 
 
-#: Statuses after which a project's end date is when it ended; before, the
-#: registry's or the grant's date is only the one expected.
-ENDED_STATUSES = {
-    ResearchStatus.COMPLETED, ResearchStatus.TERMINATED, ResearchStatus.WITHDRAWN,
-    ResearchStatus.NO_LONGER_AVAILABLE, ResearchStatus.APPROVED_FOR_MARKETING,
-}
-
-
 def status_text(project: Project) -> str:
     """Where the research stands, in words. An archived page's research has
     ended, whatever status its record last gave: "Ended (its record last
@@ -469,7 +462,7 @@ def date_range(project: Project) -> str:
         dates = {"start": month_year(project.start_date), "end": month_year(project.end_date)}
         if project.research_status in ENDED_STATUSES or project.is_archived:
             return _("%(start)s to %(end)s") % dates
-        if project.end_date < timezone.localdate():
+        if project.end_date_has_passed:
             return _("Since %(start)s; it was expected to end in %(end)s") % dates
         return _("Since %(start)s, expected to end in %(end)s") % dates
     if project.start_date:
@@ -537,10 +530,6 @@ TAKE_PART_ANSWERS = {
     ),
 }
 NOT_ENROLLING = _lazy("No: it is not enrolling people.")
-#: Statuses under which a person may still get in, or may ask whether they can.
-MAY_JOIN_STATUSES = {
-    *OPEN_STATUSES, *OPENING_STATUSES, ResearchStatus.UNKNOWN, ResearchStatus.WITHHELD
-}
 
 
 def may_join(project: Project) -> bool:
@@ -560,7 +549,7 @@ def shows_site_statuses(project: Project) -> bool:
     open. A closed or archived study's sites often keep the status the
     registry last gave them, and a study whose status is not confirmed has
     no confirmed site statuses either."""
-    return may_join(project) and project.research_status in {*OPEN_STATUSES, *OPENING_STATUSES}
+    return may_join(project) and project.research_status in (*OPEN_STATUSES, *OPENING_STATUSES)
 
 
 def participation(project: Project) -> Participation | None:

@@ -137,7 +137,7 @@ def available_actions(project: Project, user) -> list[str]:
             continue
         if transition.name == "submit" and project.is_live and not revisions.has_pending_draft(project):
             continue
-        if transition.name == "archive" and not _has_ended(project):
+        if transition.name == "archive" and not project.end_date_has_passed:
             continue
         names.append(transition.name)
     return names
@@ -279,7 +279,7 @@ def archive(project: Project, user, comment: str = "") -> ReviewEvent:
         locked = _lock(project, user, transition, comment)
         if locked.archived_at:
             raise WorkflowConflict("This page is already archived.")
-        if not _has_ended(locked):
+        if not locked.end_date_has_passed:
             raise WorkflowError("Only research past its end date can be archived.")
         return _step(
             project, locked, user, transition, locked.status, comment,
@@ -405,10 +405,6 @@ def _readability_check(content: revisions.Snapshot, override: str) -> dict:
             "Simplify it, or give a reason to submit it as it is."
         )
     return {"reading_grade": report.grade, "readability_override": override.strip()}
-
-
-def _has_ended(project: Project) -> bool:
-    return bool(project.end_date and project.end_date < timezone.localdate())
 
 
 def _step(project, locked, user, transition, to_status, comment, *, action=None, **changes):

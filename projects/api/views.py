@@ -28,8 +28,8 @@ from .pagination import ListingPagination, Pagination
 from .serializers import ConditionEntrySerializer, ProjectDetailSerializer, ProjectSerializer
 
 
-#: A list page's projects and their conditions (``load_page``), as
-#: ``get_queryset`` reads them, in statements compiled once per process.
+#: A list page's projects with their sponsors, and their conditions
+#: (``load_page``), in statements compiled once per process.
 _PAGE_ROWS = Statement(
     lambda ids: Project.objects.listed().select_related("sponsor").filter(pk__any=ids), ids=list
 )
@@ -74,11 +74,10 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ListingPagination
 
     def get_queryset(self):
-        projects = Project.objects.listed().select_related("sponsor").prefetch_related(
-            "conditions"
-        )
+        projects = Project.objects.listed()
         if self.action == "retrieve":
-            return projects.prefetch_related(
+            return projects.select_related("sponsor").prefetch_related(
+                "conditions",
                 Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
                 Prefetch(
                     "project_investigators",
@@ -88,8 +87,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 Prefetch("contacts", queryset=Contact.objects.select_related("site")),
             )
-        # The pagination loads the page's rows by key (``load_page``); the
-        # filters order them.
+        # The list's filters pick and order the keys; the pagination loads
+        # the page's rows, sponsors and conditions by key (``load_page``).
         return projects
 
     def load_page(self, ids: list[int]) -> list[Project]:

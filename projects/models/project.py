@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
@@ -579,6 +580,12 @@ class Project(models.Model):
     @property
     def is_recruiting(self) -> bool:
         return self.research_status in OPEN_STATUSES
+
+    @property
+    def end_date_has_passed(self) -> bool:
+        """Its end date is before today (where the site is): the research
+        may be archived, and a planned end it still shows has passed."""
+        return bool(self.end_date and self.end_date < timezone.localdate())
 
     @property
     def is_completed(self) -> bool:
