@@ -50,7 +50,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
-from projects import facets  # noqa: E402
+from projects import facets, leaders  # noqa: E402
 from projects.choices import (  # noqa: E402
     NIH_MECHANISMS,
     ContactRole,
@@ -393,6 +393,7 @@ class Generator:
             self.people = self._investigators(max(50, self.n // 2))
             self._projects()
         print("facets:", facets.rebuild(), "listed projects counted")
+        print("search leaders:", leaders.rebuild(), "common terms")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM FULL")

@@ -64,6 +64,12 @@ SEARCH_INDEX_ORDERINGS = {
     "relevance": ("-relevance", "recruitment_rank", "-last_reviewed", "-project_id"),
     "-reviewed": ("-last_reviewed", "-project_id"),
 }
+#: The two ranked orders on a common term's leaders (``projects.leaders``),
+#: from their own columns, so one index reads them in order.
+LEADER_ORDERINGS = {
+    RECOMMENDED: ("lead__recruitment_rank", "-relevance", "-lead__last_reviewed", "-project_id"),
+    "relevance": ("-relevance", "lead__recruitment_rank", "-lead__last_reviewed", "-project_id"),
+}
 #: A place held by fewer than this share of listed projects is "rare".
 RARE_SHARE = 0.05
 #: Filters the search index's rows answer by facet keys (kind of the key).
@@ -421,14 +427,37 @@ class ProjectFilter(django_filters.FilterSet):
         (``models.ProjectSearch``, exactly the listed projects), which
         answers most filters on its own rows (``_narrow_entries``); the
         project row is joined only for the others."""
-        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
+        sort = self._sort()
         if not (self._searching() and sort in SEARCH_INDEX_ORDERINGS):
             return self.qs.values_list("pk", flat=True)
-        entries, others = self._narrow_entries(search.ranked_entries(self.search_text))
+        entries = search.ranked_entries(self.search_text)
+        return self._ranked_ids(entries, SEARCH_INDEX_ORDERINGS[sort])
+
+    def _ranked_ids(self, entries: QuerySet, ordering: tuple[str, ...]) -> QuerySet:
+        entries, others = self._narrow_entries(entries)
         if others:
             projects = self._filtered_by(others)
             entries = entries.filter(project_id__in=projects.order_by().values("pk"))
-        return entries.order_by(*SEARCH_INDEX_ORDERINGS[sort]).values_list("project_id", flat=True)
+        return entries.order_by(*ordering).values_list("project_id", flat=True)
+
+    def first_places(self) -> list[QuerySet]:
+        """Queries of the first results' keys in order, cheapest first,
+        ending with ``result_ids()``. Each is a prefix of the results, so a
+        page read from it is right when it comes back full; the listing
+        reads the next one when it does not. A search sorted by relevance
+        first reads the leaders of its word (``projects.leaders``), when it
+        is common; "recruiting first" then reads the matches open now
+        (their own index finds them without ranking the others)."""
+        sort = self._sort()
+        places = []
+        if self._searching() and sort in LEADER_ORDERINGS:
+            open_now = sort == RECOMMENDED
+            leading = search.leading_entries(self.search_text, open_now=open_now)
+            if leading is not None:
+                places.append(self._ranked_ids(leading, LEADER_ORDERINGS[sort]))
+            if open_now:
+                places.append(self.result_ids().filter(recruitment_rank=0))
+        return [*places, self.result_ids()]
 
     def counted_ids(self) -> QuerySet:
         """What the listing counts when the facet table cannot say (see
@@ -476,21 +505,14 @@ class ProjectFilter(django_filters.FilterSet):
             entries = entries.filter(facet_keys__contains=together)
         return entries, others
 
-    def first_group_ids(self) -> QuerySet | None:
-        """For "recruiting first, then most relevant": the results among
-        projects open now only. Their page is cheap (the search index finds
-        them without ranking every match); the listing uses it when it fills
-        the page. None for other orders."""
-        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
-        if sort != RECOMMENDED or not self._searching():
-            return None
-        return self.result_ids().filter(recruitment_rank=0)
+    def _sort(self) -> str:
+        return self.form.cleaned_data.get("sort") or RECOMMENDED
 
     def _searching(self) -> bool:
         return bool(self.search_text and self.search_text.text) and search.ranked()
 
     def ordering(self) -> tuple[str, ...]:
-        sort = self.form.cleaned_data.get("sort") or RECOMMENDED
+        sort = self._sort()
         searching = self._searching()
         if sort == "relevance" and not searching:
             sort = RECOMMENDED

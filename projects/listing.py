@@ -16,6 +16,10 @@ whatever the filters, the depth and the page size.
   query; one more finds each project's nearest site among them, counts
   the projects exactly and returns a page of them, nearest first; each
   card says how far its nearest site is.
+- Ordering: a search for one common word, most relevant first, reads the
+  word's leaders (``projects.leaders``: its first thousand places, kept
+  ranked) and "recruiting first" its matches open now; the results are
+  ranked in full only when those come back short of a page.
 - Loading: the page's IDs first (the only query that sorts), then those
   rows with only the columns a card shows, their sponsor and their site
   summary (kept by ``projects.facets``), then their conditions.
@@ -120,7 +124,6 @@ def page(
     load = load or cards
     if filterset.sites_in_reach() is not None:
         return _page_near(filterset, number, size, load)
-    ids = filterset.result_ids()
     count = filterset.exact_count()
     capped = estimated = False
     if count is None and estimate and filterset.fewest_results() > 2 * COUNT_LIMIT:
@@ -138,12 +141,10 @@ def page(
     result.number = max(1, min(number, result.last_reachable))
     if count:
         offset = (result.number - 1) * size
-        page_ids = []
-        first_group = filterset.first_group_ids()
-        if first_group is not None:
-            page_ids = list(first_group[offset : offset + size])
-        if len(page_ids) < min(size, count - offset):
-            page_ids = list(ids[offset : offset + size])
+        for places in filterset.first_places():  # the last one is every result
+            page_ids = list(places[offset : offset + size])
+            if len(page_ids) >= min(size, count - offset):
+                break
         if estimated and len(page_ids) < size:
             return page(filterset, number, size, load, estimate=False)
         result.items = load(page_ids)

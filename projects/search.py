@@ -36,10 +36,11 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, CharField, F, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Cast
 from django.db.models.expressions import RawSQL
 
-from . import cache
+from . import cache, leaders
 from .facets import STOP_WORDS
 from .importers.codes import typed_core_project_number
 from .models import NCT_ID_PATTERN, Condition, Facet, FacetKind, GrantLink, Project, ProjectSearch
@@ -146,6 +147,29 @@ def ranked_entries(text: SearchText) -> QuerySet:
     word reads a tenth of the pages the project table would need."""
     query = _tsquery(text)
     return matching_entries(text).annotate(relevance=SearchRank(F("search_vector"), query))
+
+
+def leading_entries(text: SearchText, *, open_now: bool = False) -> QuerySet | None:
+    """PostgreSQL: the search index rows among the leaders of ``text``'s
+    one term (``projects.leaders``), each with its lead as ``lead`` and
+    annotated with ``relevance``: the first places of the "most relevant"
+    order, read in order from the leaders' index (order by ``lead``'s
+    columns: ``filters.LEADER_ORDERINGS``). None unless ``text`` is one word
+    the vocabulary counts on at least ``leaders.MIN_MATCHES`` pages: a rarer
+    word ranks every match quickly, and is not a common term. With
+    ``open_now``, only the leaders open now (recruiting rank 0)."""
+    words = text.text.split()
+    if len(words) != 1 or text.corrections or text.fewest_matches < leaders.MIN_MATCHES:
+        return None
+    term = Cast(SearchQuery(words[0], search_type="websearch", config=CONFIG), CharField())
+    leading = Q(leads__term=term)
+    if open_now:
+        leading &= Q(leads__recruitment_rank=0)
+    return (
+        ProjectSearch.objects.annotate(lead=FilteredRelation("leads", condition=leading))
+        .filter(lead__isnull=False)
+        .annotate(relevance=F("lead__relevance"))
+    )
 
 
 def matching_entries(text: SearchText) -> QuerySet:

@@ -41,7 +41,7 @@ from .project import (
 )
 from .review import ReviewEvent, ReviewReminder
 from .revisions import ProjectRevision
-from .search import ProjectSearch
+from .search import CommonTerm, ProjectSearch, TermLeader
 
 __all__ = [
     "LISTED",
@@ -49,6 +49,7 @@ __all__ = [
     "OTHER_INITIAL",
     "NCT_ID_PATTERN",
     "SITES_ON_PAGE",
+    "CommonTerm",
     "Condition",
     "Contact",
     "Facet",
@@ -69,6 +70,7 @@ __all__ = [
     "ReviewReminder",
     "Site",
     "SiteArea",
+    "TermLeader",
     "add_months",
     "area_key",
     "most_used_spelling",

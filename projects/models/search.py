@@ -43,3 +43,63 @@ class ProjectSearch(models.Model):
 
     def __str__(self):
         return f"Search entry of project {self.project_id}"
+
+
+class CommonTerm(models.Model):
+    """A search term (one lexeme) on so many listed pages that ranking all
+    of them by relevance is slow, with the place of its last leader: the
+    "floor" of ``TermLeader``. Chosen by ``projects.leaders.rebuild``."""
+
+    #: The term as PostgreSQL writes a one-lexeme tsquery: ``'cancer'``.
+    query = models.CharField(max_length=255, primary_key=True)
+    #: How many listed pages matched it when it was chosen.
+    matches = models.PositiveIntegerField()
+    # The floor's sort key, in the order of "most relevant": relevance
+    # (highest first), recruiting rank, review date (latest first), key.
+    floor_relevance = models.FloatField()
+    floor_recruitment_rank = models.PositiveSmallIntegerField()
+    floor_reviewed = models.DateField()
+    floor_project = models.BigIntegerField()
+
+    def __str__(self):
+        return self.query
+
+
+class TermLeader(models.Model):
+    """A listed page at or above its common term's floor, with its
+    relevance to the term. For each term these rows are exactly the pages
+    matching it whose key in the "most relevant" order is at or above the
+    floor: a database trigger (migration 0016_term_leaders) adds and removes
+    them as search index rows change, so they are always the first places
+    of that order, and a page of the most relevant results is read from
+    them instead of ranking every match (``projects.search``)."""
+
+    # Read by term: the indexes below serve it.
+    term = models.ForeignKey(
+        CommonTerm, on_delete=models.CASCADE, related_name="leaders", db_index=False
+    )
+    entry = models.ForeignKey(ProjectSearch, on_delete=models.CASCADE, related_name="leads")
+    relevance = models.FloatField()
+    # The entry's own, copied (the trigger copies them again when they
+    # change), so a term's first places are read in order from one index.
+    recruitment_rank = models.PositiveSmallIntegerField()
+    last_reviewed = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "entry"], name="term_leader_once"),
+        ]
+        indexes = [
+            # "Most relevant", and "recruiting first, then most relevant".
+            models.Index(
+                fields=["term", "-relevance", "recruitment_rank", "-last_reviewed", "-entry"],
+                name="term_leader_relevance",
+            ),
+            models.Index(
+                fields=["term", "recruitment_rank", "-relevance", "-last_reviewed", "-entry"],
+                name="term_leader_recruiting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} leads {self.term_id}"
