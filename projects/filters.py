@@ -14,6 +14,7 @@ the page explains with HTTP 400, like any other value the filters cannot
 read. Sorting is part of the filter state, so it lives in the URL too.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import django_filters
@@ -440,24 +441,24 @@ class ProjectFilter(django_filters.FilterSet):
             entries = entries.filter(project_id__in=projects.order_by().values("pk"))
         return entries.order_by(*ordering).values_list("project_id", flat=True)
 
-    def first_places(self) -> list[QuerySet]:
+    def first_places(self) -> Iterator[QuerySet]:
         """Queries of the first results' keys in order, cheapest first,
-        ending with ``result_ids()``. Each is a prefix of the results, so a
-        page read from it is right when it comes back full; the listing
-        reads the next one when it does not. A search sorted by relevance
-        first reads the leaders of its word (``projects.leaders``), when it
-        is common; "recruiting first" then reads the matches open now
-        (their own index finds them without ranking the others)."""
+        ending with ``result_ids()``; each is built when it is asked for.
+        Each is a prefix of the results, so a page read from it is right
+        when it comes back full; the listing asks for the next one when it
+        does not. A search sorted by relevance first reads the leaders of
+        its word (``projects.leaders``), when it is common; "recruiting
+        first" then reads the matches open now (their own index finds them
+        without ranking the others)."""
         sort = self._sort()
-        places = []
         if self._searching() and sort in LEADER_ORDERINGS:
             open_now = sort == RECOMMENDED
             leading = search.leading_entries(self.search_text, open_now=open_now)
             if leading is not None:
-                places.append(self._ranked_ids(leading, LEADER_ORDERINGS[sort]))
+                yield self._ranked_ids(leading, LEADER_ORDERINGS[sort])
             if open_now:
-                places.append(self.result_ids().filter(recruitment_rank=0))
-        return [*places, self.result_ids()]
+                yield self.result_ids().filter(recruitment_rank=0)
+        yield self.result_ids()
 
     def counted_ids(self) -> QuerySet:
         """What the listing counts when the facet table cannot say (see
