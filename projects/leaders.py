@@ -56,9 +56,9 @@ def rebuild(min_matches: int | None = None, leaders_per_term: int | None = None)
             f"""
             SELECT quote_literal(word)::tsquery::text, ndoc
             FROM ts_stat('SELECT search_vector FROM {entries}')
-            WHERE ndoc >= %s ORDER BY word
+            WHERE ndoc >= %s AND length(word) <= %s ORDER BY word
             """,
-            [min_matches],
+            [min_matches, _LONGEST],
         )
         terms = cursor.fetchall()
         for query, matches in terms:
@@ -68,6 +68,10 @@ def rebuild(min_matches: int | None = None, leaders_per_term: int | None = None)
         cursor.execute(f"ANALYZE {CommonTerm._meta.db_table}, {TermLeader._meta.db_table}")
     return len(terms)
 
+
+#: Longer lexemes (a URL, a chemical name run together) are left out: the
+#: term's quoted form must fit ``CommonTerm.query``.
+_LONGEST = 200
 
 # One term: its first places in the "most relevant" order (filters.py's
 # SEARCH_INDEX_ORDERINGS), the term with the last of them as its floor, and

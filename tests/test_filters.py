@@ -174,6 +174,22 @@ def test_a_form_class_serves_every_request_with_the_same_choices(make_project, p
 
 
 @pytest.mark.django_db
+def test_each_filter_set_has_its_own_filters_bound_to_itself(studies):
+    near, anywhere = ProjectFilter(QueryDict("near=02114")), ProjectFilter(QueryDict("sex=female"))
+    assert near.filters["sort"] is not anywhere.filters["sort"]
+    assert near.filters["sort"].extra is not ProjectFilter.base_filters["sort"].extra
+    # Near a place the sort's first choice is "Nearest first", for that filter set only.
+    assert str(ProjectFilter.base_filters["sort"].extra["empty_label"]) == "Recruiting first"
+    assert str(anywhere.filters["sort"].extra["empty_label"]) == "Recruiting first"
+    # A filter that calls a method of its filter set calls its own set's.
+    assert anywhere.filters["sex"].filter.method.__self__ is anywhere
+    assert near.filters["sex"].filter.method.__self__ is near
+    female = set(ProjectFilter(QueryDict("sex=female"), queryset=Project.objects.all()).qs)
+    male = set(ProjectFilter(QueryDict("sex=male"), queryset=Project.objects.all()).qs)
+    assert female != male
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("query, chosen", [("near=02114", "25"), ("near=02114&radius=50", "50")])
 def test_the_radius_is_offered_once_each_and_shows_what_is_searched(query, chosen):
     html = str(ProjectFilter(QueryDict(query)).form["radius"])
