@@ -9,6 +9,8 @@ PostgreSQL-only (TrigramExtension is a no-op elsewhere)."""
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from ._postgresql import run_sql
+
 # Weights: what a patient reads first counts most (projects.search).
 VECTOR = """
     setweight(to_tsvector('english', coalesce({row}.lay_title, '')), 'A') ||
@@ -97,20 +99,10 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("projects", "0010_scale_listing")]
 
     operations = [
         TrigramExtension(),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(run_sql(FORWARD), run_sql(BACKWARD)),
     ]

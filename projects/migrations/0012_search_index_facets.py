@@ -7,6 +7,8 @@ first page ranks only those. PostgreSQL-only, like 0011_scale_search."""
 
 from django.db import migrations
 
+from ._postgresql import run_sql
+
 FORWARD = [
     # Keys as projects.facets.refresh writes them from now on (indexed_keys).
     """
@@ -26,17 +28,7 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS search_entry_open_vector"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("projects", "0011_scale_search")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(run_sql(FORWARD), run_sql(BACKWARD))]

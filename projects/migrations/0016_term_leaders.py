@@ -10,6 +10,8 @@ SQLite has no ranked search, and its tables stay empty.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ._postgresql import run_sql
+
 # A row's key in the "most relevant" order (filters.SEARCH_INDEX_ORDERINGS),
 # greater is better, beside its term's floor.
 AT_OR_ABOVE_FLOOR = """
@@ -69,16 +71,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -112,5 +104,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('term', 'entry'), name='term_leader_once')],
             },
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(run_sql(FORWARD), run_sql(BACKWARD)),
     ]
