@@ -1,5 +1,5 @@
 """One page of the public listing: how many results, which projects in
-which order, and what their cards show, in a fixed number of queries
+which order, and what their cards show, in a bounded number of queries
 whatever the filters, the depth and the page size.
 
 - Counting: no filter or a single facet filter is counted already
@@ -16,11 +16,13 @@ whatever the filters, the depth and the page size.
   query; one more finds each project's nearest site among them, counts
   the projects exactly and returns a page of them, nearest first; each
   card says how far its nearest site is.
-- Ordering: a search for one common word, most relevant first, reads the
-  word's leaders (``projects.leaders``: its first thousand places, kept
-  ranked) and "recruiting first" its matches open now; the results are
-  ranked in full only when those come back short of a page.
-- Loading: the page's IDs first (the only query that sorts), then those
+- Ordering: a search for one word, most relevant first, reads the word's
+  leaders when it is a common term (``projects.leaders``: its first
+  thousand places, kept ranked); "recruiting first" reads its open
+  leaders, then all its matches open now. Each is a prefix of the order,
+  so the results are ranked in full only when those come back short of a
+  page (``ProjectFilter.first_places``): at most three such queries.
+- Loading: the page's IDs first (the only queries that sort), then those
   rows with only the columns a card shows, their sponsor and their site
   summary (kept by ``projects.facets``), then their conditions.
 """
@@ -141,9 +143,11 @@ def page(
     result.number = max(1, min(number, result.last_reachable))
     if count:
         offset = (result.number - 1) * size
+        # A capped count says only that more follow: a page of them is full.
+        needed = size if capped else min(size, count - offset)
         for places in filterset.first_places():  # the last one is every result
             page_ids = list(places[offset : offset + size])
-            if len(page_ids) >= min(size, count - offset):
+            if len(page_ids) >= needed:
                 break
         if estimated and len(page_ids) < size:
             return page(filterset, number, size, load, estimate=False)

@@ -40,7 +40,7 @@ from django.db.models import BooleanField, CharField, F, FilteredRelation, Q, Qu
 from django.db.models.functions import Cast
 from django.db.models.expressions import RawSQL
 
-from . import cache, leaders
+from . import cache
 from .facets import STOP_WORDS
 from .importers.codes import typed_core_project_number
 from .models import NCT_ID_PATTERN, Condition, Facet, FacetKind, GrantLink, Project, ProjectSearch
@@ -154,12 +154,13 @@ def leading_entries(text: SearchText, *, open_now: bool = False) -> QuerySet | N
     one term (``projects.leaders``), each with its lead as ``lead`` and
     annotated with ``relevance``: the first places of the "most relevant"
     order, read in order from the leaders' index (order by ``lead``'s
-    columns: ``filters.LEADER_ORDERINGS``). None unless ``text`` is one word
-    the vocabulary counts on at least ``leaders.MIN_MATCHES`` pages: a rarer
-    word ranks every match quickly, and is not a common term. With
-    ``open_now``, only the leaders open now (recruiting rank 0)."""
+    columns: ``filters.LEADER_ORDERINGS``). The term is the word as the
+    search reads it ("Cancers" is 'cancer'), so any form of a common word
+    has them; a word that is not a common term has none, and the caller
+    ranks its matches. None unless ``text`` is one plain word, uncorrected.
+    With ``open_now``, only the leaders open now (recruiting rank 0)."""
     words = text.text.split()
-    if len(words) != 1 or text.corrections or text.fewest_matches < leaders.MIN_MATCHES:
+    if len(words) != 1 or text.corrections or not _checkable(words[0].lower()):
         return None
     term = Cast(SearchQuery(words[0], search_type="websearch", config=CONFIG), CharField())
     leading = Q(leads__term=term)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from projects import leaders, listing, search, workflow
 from projects.filters import SEARCH_INDEX_ORDERINGS, ProjectFilter
@@ -141,6 +142,18 @@ def test_a_leader_that_stops_recruiting_keeps_its_place_only_above_the_floor(tum
     _assert_leaders_are_the_first_places("'tumor'", "tumor")
 
 
+def test_archiving_or_deleting_a_leader_takes_it_out(tumor_pages):
+    leaders.rebuild(MIN_MATCHES, PER_TERM)
+    first, second = (Project.objects.get(pk=row[0]) for row in _ranked("tumor")[:2])
+    Project.objects.filter(pk=first.pk).update(archived_at=timezone.now())
+    second.delete()
+    assert not TermLeader.objects.filter(entry_id__in=[first.pk, second.pk]).exists()
+    _assert_leaders_are_the_first_places("'tumor'", "tumor")
+    Project.objects.filter(pk=first.pk).update(archived_at=None)  # listed again
+    assert TermLeader.objects.filter(term="'tumor'", entry_id=first.pk).exists()
+    _assert_leaders_are_the_first_places("'tumor'", "tumor")
+
+
 def test_a_review_date_change_is_copied_to_the_leader(tumor_pages):
     leaders.rebuild(MIN_MATCHES, PER_TERM)
     lead = TermLeader.objects.filter(term="'tumor'").order_by("-relevance").first()
@@ -167,9 +180,13 @@ SEARCHES = [
     {"q": "tumor", "sort": "relevance"},
     {"q": "tumor"},  # recruiting first, then most relevant
     {"q": "Tumors", "sort": "relevance"},  # another form of the word
+    {"q": "TUMOR", "as_typed": "1"},
     {"q": "tumor", "sort": "relevance", "recruiting": "on"},
     {"q": "tumor", "sponsor": "sponsor-1"},
     {"q": "tumor", "sort": "relevance", "sponsor": "sponsor-0", "status": "recruiting"},
+    # Filters the project rows answer.
+    {"q": "tumor", "sort": "relevance", "age": "45", "sex": "female"},
+    {"q": "tumor", "healthy": "on", "study_type": "clinical_trial"},
 ]
 
 
@@ -186,15 +203,34 @@ def _pages(query: dict, size: int = 2) -> list[list[int]]:
 
 
 @pytest.mark.parametrize("query", SEARCHES)
-def test_every_page_of_a_common_word_is_what_ranking_every_match_gives(
-    tumor_pages, query, monkeypatch
-):
-    monkeypatch.setattr(leaders, "MIN_MATCHES", len(tumor_pages) * 10)  # no leaders read
-    ranked_in_full = _pages(query)
-    monkeypatch.setattr(leaders, "MIN_MATCHES", MIN_MATCHES)
+def test_every_page_of_a_common_word_is_what_ranking_every_match_gives(tumor_pages, query):
+    ranked_in_full = _pages(query)  # no common terms yet: every match is ranked
     leaders.rebuild(MIN_MATCHES, PER_TERM)
     assert _pages(query) == ranked_in_full
-    assert ranked_in_full[0]
+
+
+@pytest.mark.parametrize("typed", ["tumor", "Tumors", "TUMOR"])
+def test_any_form_of_a_common_word_reads_its_leaders(tumor_pages, typed):
+    leaders.rebuild(MIN_MATCHES, PER_TERM)
+    filterset = ProjectFilter({"q": typed, "sort": "relevance"}, queryset=Project.objects.listed())
+    assert filterset.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
+    assert page.items == [row[0] for row in _ranked("tumor")[:3]]
+    assert not any("ts_rank" in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize("size", [3, 4])
+def test_the_last_page_of_a_capped_count_is_full(tumor_pages, monkeypatch, size):
+    """"Over 5 projects": the count says only that more follow, so the last
+    page reachable is read from the leaders only if they fill it."""
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 5)
+    leaders.rebuild(MIN_MATCHES, PER_TERM)
+    filterset = ProjectFilter({"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed())
+    assert filterset.is_valid()
+    page = listing.page(filterset, 2, size, load=lambda ids: list(ids))
+    assert page.count_is_capped and page.number == 2
+    assert page.items == [row[0] for row in _ranked("tumor")[size : 2 * size]]
 
 
 def test_the_first_page_of_most_relevant_ranks_no_match(tumor_pages):

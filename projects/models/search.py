@@ -82,6 +82,8 @@ class TermLeader(models.Model):
     relevance = models.FloatField()
     # The entry's own, copied (the trigger copies them again when they
     # change), so a term's first places are read in order from one index.
+    # A listed page always has a review date (the project constraint
+    # "project_published_is_reviewed"), so the date is never empty here.
     recruitment_rank = models.PositiveSmallIntegerField()
     last_reviewed = models.DateField()
 
