@@ -199,3 +199,22 @@ def test_empty_facts_are_left_out(client, make_project, publish):
     assert data["parentOrganization"] == {"@type": "Organization", "name": "Plain Org",
                                           "url": "http://testserver/institutions/plain-org/"}
     assert data["funder"] == {"@type": "GovernmentOrganization", "name": "National Institutes of Health"}
+
+
+def test_empty_values_and_objects_with_only_a_type_are_left_out():
+    data = {
+        "@type": "MedicalStudy",
+        "name": "",
+        "sponsor": None,
+        "location": [{"@type": "Place", "name": "", "address": {"@type": "PostalAddress"}}],
+        "healthCondition": [{"@type": "MedicalCondition", "name": "Asthma"}, {}],
+        "numberOfParticipants": 0,
+        "isAccessibleForFree": False,
+    }
+    assert structured_data._without_empty(data) == {
+        "@type": "MedicalStudy",
+        "healthCondition": [{"@type": "MedicalCondition", "name": "Asthma"}],
+        "numberOfParticipants": 0,
+        "isAccessibleForFree": False,
+    }
+    assert structured_data._without_empty({"@type": "Place"}) == {}
