@@ -470,19 +470,20 @@ class ProjectFilter(django_filters.FilterSet):
             entries = entries.filter(project_id__in=projects.order_by().values("pk"))
         return entries.order_by(*ordering).values_list("project_id", flat=True)
 
-    def first_places(self) -> Iterator[QuerySet]:
+    def first_places(self, *, many: bool = True) -> Iterator[QuerySet]:
         """Queries of the first results' keys in order, cheapest first,
         ending with ``result_ids()``; each is built when it is asked for.
         Each is a prefix of the results, so a page read from it is right
         when it comes back full; the listing asks for the next one when it
         does not. A search sorted by relevance first reads the leaders of
-        its word (``projects.leaders``), when it is common; "recruiting
+        its word (``projects.leaders``), when it is common and the results
+        are ``many`` (a few hundred rank in a millisecond); "recruiting
         first" then reads the matches open now (their own index finds them
         without ranking the others)."""
         sort = self._sort()
         if self._searching() and sort in LEADER_ORDERINGS:
             open_now = sort == RECOMMENDED
-            leading = search.leading_entries(self.search_text, open_now=open_now)
+            leading = search.leading_entries(self.search_text, open_now=open_now) if many else None
             if leading is not None:
                 yield self._ranked_ids(leading, LEADER_ORDERINGS[sort])
             if open_now:

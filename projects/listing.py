@@ -16,10 +16,10 @@ whatever the filters, the depth and the page size.
   query; one more finds each project's nearest site among them, counts
   the projects exactly and returns a page of them, nearest first; each
   card says how far its nearest site is.
-- Ordering: a search for one word, most relevant first, reads the word's
-  leaders when it is a common term (``projects.leaders``: its first
-  thousand places, kept ranked); "recruiting first" reads its open
-  leaders, then all its matches open now. Each is a prefix of the order,
+- Ordering: a search for one word with over ``COUNT_LIMIT`` results, most
+  relevant first, reads the word's leaders when it is a common term
+  (``projects.leaders``: its first thousand places, kept ranked);
+  "recruiting first" reads its open leaders, then all its matches open now. Each is a prefix of the order,
   so the results are ranked in full only when those come back short of a
   page (``ProjectFilter.first_places``): at most three such queries.
 - Loading: the page's IDs first (the only queries that sort), then those
@@ -145,7 +145,8 @@ def page(
         offset = (result.number - 1) * size
         # A capped count says only that more follow: a page of them is full.
         needed = size if capped else min(size, count - offset)
-        for places in filterset.first_places():  # the last one is every result
+        # Leaders pay only for results too many to count (``COUNT_LIMIT``).
+        for places in filterset.first_places(many=capped):  # the last is every result
             page_ids = list(places[offset : offset + size])
             if len(page_ids) >= needed:
                 break

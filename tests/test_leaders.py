@@ -31,8 +31,10 @@ def tumor_pages(make_project, publish, monkeypatch):
     """Fourteen listed pages about tumors, from the word in the title
     several times to once in the official title, open now or not, reviewed
     on different days, with ties (the same text) among them; and one page
-    that does not say it."""
+    that does not say it. Over 3 results are "too many to count", as over
+    1,000 are on the site: the listing reads leaders only then."""
     monkeypatch.setattr(leaders, "MIN_MATCHES", MIN_MATCHES)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
     texts = [
         {"lay_title": "Tumor tumor: tumor growth", "lay_summary": "Tumor cells."},
         {"lay_title": "Tumor growth in children", "lay_summary": "How a tumor grows."},
@@ -51,11 +53,11 @@ def tumor_pages(make_project, publish, monkeypatch):
     ]
     pages = []
     for n, text in enumerate(texts):
-        status = "recruiting" if n % 3 else "completed"
+        status = "recruiting" if n % 2 else "completed"  # ties differ in status
         project = make_project(
             study_type="clinical_trial",
             research_status=status,
-            sponsor=f"Sponsor {n % 2}",
+            sponsor=f"Sponsor {n % 3 % 2}",
             **text,
         )
         pages.append(publish(project, reviewed_on=datetime.date(2026, 1, 1 + n % 4)))
@@ -202,8 +204,12 @@ def _pages(query: dict, size: int = 2) -> list[list[int]]:
     return found
 
 
+@pytest.mark.parametrize("count_limit", [3, 8])  # 8: pages past the leaders (5)
 @pytest.mark.parametrize("query", SEARCHES)
-def test_every_page_of_a_common_word_is_what_ranking_every_match_gives(tumor_pages, query):
+def test_every_page_of_a_common_word_is_what_ranking_every_match_gives(
+    tumor_pages, query, count_limit, monkeypatch
+):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", count_limit)
     ranked_in_full = _pages(query)  # no common terms yet: every match is ranked
     leaders.rebuild(MIN_MATCHES, PER_TERM)
     assert _pages(query) == ranked_in_full
@@ -244,7 +250,19 @@ def test_the_first_page_of_most_relevant_ranks_no_match(tumor_pages):
     assert "projects_termleader" in sql and "ts_rank" not in sql
 
 
-def test_a_page_past_the_leaders_ranks_every_match(tumor_pages):
+def test_results_few_enough_to_count_are_ranked_without_the_leaders(tumor_pages, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 1_000)
+    leaders.rebuild(MIN_MATCHES, PER_TERM)
+    filterset = ProjectFilter({"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed())
+    assert filterset.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
+    assert page.items == [row[0] for row in _ranked("tumor")[:3]]
+    assert not any("projects_termleader" in query["sql"] for query in queries)
+
+
+def test_a_page_past_the_leaders_ranks_every_match(tumor_pages, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 10)  # "over 10": page 3 of 3 is reachable
     leaders.rebuild(MIN_MATCHES, PER_TERM)
     filterset = ProjectFilter(
         {"q": "tumor", "sort": "relevance", "page": "3"}, queryset=Project.objects.listed()
