@@ -68,8 +68,9 @@ class SearchText:
     text: str
     corrections: dict[str, str] = field(default_factory=dict)
     typed: str = ""
-    #: The typed words the vocabulary has as they are, with how many listed
-    #: pages use each (PostgreSQL; ``understand`` looks them up anyway).
+    #: The typed words the vocabulary has as they are, and the corrections
+    #: of the others, with how many listed pages use each (PostgreSQL;
+    #: ``understand`` reads them anyway).
     known: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -83,11 +84,15 @@ class SearchText:
         a query: for a single word, the pages whose text has the word as
         typed, as the vocabulary counts it (``facets.words`` reads words as
         PostgreSQL's parser does; the search also finds the word's other
-        forms: "cancers", "tumor" for "tumors"); 0 when that is not known."""
+        forms: "cancers", "tumor" for "tumors"), or its correction's; 0
+        when that is not known."""
         words = self.text.split()
         if len(words) != 1:
             return 0
-        return self.known.get(words[0].lower(), 0)
+        word = words[0].lower()
+        # A misspelling is searched with its correction: at least the
+        # correction's pages ("hyertension" finds hypertension's).
+        return max(self.known.get(word, 0), self.known.get(self.corrections.get(word, ""), 0))
 
 
 def identifier_match(text: str) -> Q | None:
@@ -114,9 +119,8 @@ def understand(text: str, *, correct: bool = True) -> SearchText:
     known = dict(
         Facet.objects.filter(kind=FacetKind.WORD, key__in=words).values_list("key", "count")
     )
-    return SearchText(
-        text, _corrections_postgresql(words, known), typed=as_typed, known=known
-    )
+    corrections, counted = _corrections_postgresql(words, known)
+    return SearchText(text, corrections, typed=as_typed, known=known | counted)
 
 
 def search(queryset: QuerySet, text: "str | SearchText") -> QuerySet:
@@ -198,15 +202,18 @@ def _checkable(word: str) -> bool:
     return word.isalpha() and 3 <= len(word) <= 40 and word not in STOP_WORDS
 
 
-def _corrections_postgresql(typed: list[str], known: dict[str, int]) -> dict[str, str]:
-    """Most words are typed as the vocabulary has them (``known``, looked
+def _corrections_postgresql(
+    typed: list[str], known: dict[str, int]
+) -> tuple[dict[str, str], dict[str, int]]:
+    """The corrections, and how many listed pages use each correction.
+    Most words are typed as the vocabulary has them (``known``, looked
     up by key: 0.02 ms). The others take one more query: the vocabulary rows
     sharing their stem (so "studying" counts as known through "study", and
     "cries" through "cry" typed beside it), or like them, which compares
     them with every word (1.8 ms at 100k)."""
     typed = [word for word in typed if word not in known]
     if not typed:
-        return {}
+        return {}, {}
     like_or_known = reduce(
         operator.or_, (Q(key__trigram_similar=w) for w in typed), Q(key__in=sorted(known))
     )
@@ -224,7 +231,7 @@ def _corrections_postgresql(typed: list[str], known: dict[str, int]) -> dict[str
         .annotate(**annotations)
         .values("key", "count", *annotations)
     )
-    corrections = {}
+    corrections, counted = {}, {}
     for i, word in enumerate(typed):
         if any(row["key"] == word or row[f"stem_{i}"] for row in rows):
             continue
@@ -232,7 +239,8 @@ def _corrections_postgresql(typed: list[str], known: dict[str, int]) -> dict[str
         if candidates:
             best = max(candidates, key=lambda r: (r[f"similar_{i}"], r["count"]))
             corrections[word] = best["key"]
-    return corrections
+            counted[best["key"]] = best["count"]
+    return corrections, counted
 
 
 def _corrections_sqlite(typed: list[str]) -> dict[str, str]:

@@ -167,6 +167,20 @@ def test_a_word_on_over_twice_the_limit_of_pages_is_over_it_uncounted(
     assert "30 projects found" in text and counted
 
 
+def test_a_misspelled_word_whose_correction_is_on_over_twice_the_limit_is_over_it_uncounted(
+    client, sixty, monkeypatch
+):
+    if not search.ranked():
+        pytest.skip("SQLite keeps no vocabulary counts for the search")
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 20)
+    text, counted = _counted(client, {"q": "braething"})  # breathing: all 60 pages
+    assert "Search only for “braething”" in text  # the correction is searched
+    assert "Over 20 projects found" in text and not counted
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 40)
+    text, counted = _counted(client, {"q": "melanom"})  # melanoma: 30 pages
+    assert "30 projects found" in text and counted
+
+
 def test_a_search_the_vocabulary_overcounts_is_counted_when_its_page_comes_back_short(
     client, sixty, monkeypatch
 ):
