@@ -17,11 +17,12 @@ whatever the filters, the depth and the page size.
   the projects exactly and returns a page of them, nearest first; each
   card says how far its nearest site is.
 - Ordering: a search for one word with over ``COUNT_LIMIT`` results, most
-  relevant first, reads the word's leaders when it is a common term
-  (``projects.leaders``: its first thousand places, kept ranked);
-  "recruiting first" reads its open leaders, then all its matches open now. Each is a prefix of the order,
-  so the results are ranked in full only when those come back short of a
-  page (``ProjectFilter.first_places``): at most three such queries.
+  relevant first and not near a place, reads the word's leaders when it is
+  a common term (``projects.leaders``: its first thousand places, kept
+  ranked); "recruiting first" reads its open leaders, then all its matches
+  open now. Each is a prefix of the order, so the results are ranked in
+  full only when those come back short of a page
+  (``ProjectFilter.first_places``): at most three such queries.
 - Loading: the page's IDs first (the only queries that sort), then those
   rows with only the columns a card shows, their sponsor and their site
   summary (kept by ``projects.facets``), then their conditions.

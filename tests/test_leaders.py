@@ -58,6 +58,10 @@ def tumor_pages(make_project, publish, monkeypatch):
             study_type="clinical_trial",
             research_status=status,
             sponsor=f"Sponsor {n % 3 % 2}",
+            # Some a filter of "Can I take part?" leaves out.
+            sex_eligibility="male" if n % 5 == 1 else "all",
+            healthy_volunteers=n % 4 != 0,
+            minimum_age_months=600 if n % 7 == 2 else None,
             **text,
         )
         pages.append(publish(project, reviewed_on=datetime.date(2026, 1, 1 + n % 4)))
@@ -186,8 +190,9 @@ SEARCHES = [
     {"q": "tumor", "sort": "relevance", "recruiting": "on"},
     {"q": "tumor", "sponsor": "sponsor-1"},
     {"q": "tumor", "sort": "relevance", "sponsor": "sponsor-0", "status": "recruiting"},
-    # Filters the project rows answer.
+    # Filters the project rows answer (age, sex), and others the index does.
     {"q": "tumor", "sort": "relevance", "age": "45", "sex": "female"},
+    {"q": "tumor", "age": "45"},
     {"q": "tumor", "healthy": "on", "study_type": "clinical_trial"},
 ]
 
@@ -213,12 +218,15 @@ def test_every_page_of_a_common_word_is_what_ranking_every_match_gives(
     ranked_in_full = _pages(query)  # no common terms yet: every match is ranked
     leaders.rebuild(MIN_MATCHES, PER_TERM)
     assert _pages(query) == ranked_in_full
+    assert ranked_in_full[0]  # a filter that leaves nothing would test nothing
 
 
 @pytest.mark.parametrize("typed", ["tumor", "Tumors", "TUMOR"])
 def test_any_form_of_a_common_word_reads_its_leaders(tumor_pages, typed):
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter({"q": typed, "sort": "relevance"}, queryset=Project.objects.listed())
+    filterset = ProjectFilter(
+        {"q": typed, "sort": "relevance"}, queryset=Project.objects.listed()
+    )
     assert filterset.is_valid()
     with CaptureQueriesContext(connection) as queries:
         page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
@@ -232,7 +240,9 @@ def test_the_last_page_of_a_capped_count_is_full(tumor_pages, monkeypatch, size)
     page reachable is read from the leaders only if they fill it."""
     monkeypatch.setattr(listing, "COUNT_LIMIT", 5)
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter({"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed())
+    filterset = ProjectFilter(
+        {"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed()
+    )
     assert filterset.is_valid()
     page = listing.page(filterset, 2, size, load=lambda ids: list(ids))
     assert page.count_is_capped and page.number == 2
@@ -241,7 +251,9 @@ def test_the_last_page_of_a_capped_count_is_full(tumor_pages, monkeypatch, size)
 
 def test_the_first_page_of_most_relevant_ranks_no_match(tumor_pages):
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter({"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed())
+    filterset = ProjectFilter(
+        {"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed()
+    )
     assert filterset.is_valid()
     with CaptureQueriesContext(connection) as queries:
         page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
@@ -253,7 +265,9 @@ def test_the_first_page_of_most_relevant_ranks_no_match(tumor_pages):
 def test_results_few_enough_to_count_are_ranked_without_the_leaders(tumor_pages, monkeypatch):
     monkeypatch.setattr(listing, "COUNT_LIMIT", 1_000)
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter({"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed())
+    filterset = ProjectFilter(
+        {"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed()
+    )
     assert filterset.is_valid()
     with CaptureQueriesContext(connection) as queries:
         page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))

@@ -161,6 +161,21 @@ def test_recruiting_sites_and_their_contacts_move_to_the_page_of_every_site(
     assert "30 sites in 1 country." in every_site and "Recruiting now" not in every_site
 
 
+def test_only_a_studys_own_contacts_count_for_its_sites(client, make_project, publish):
+    """Sites are shared between studies: another study's contact at a
+    shared site is not a way to reach this one."""
+    clinics = _clinics(SITES_ON_PAGE + 2)
+    project = make_project(study_type="clinical_trial", sites=clinics)
+    other = make_project(study_type="clinical_trial", sites=clinics[:2])
+    shared, own = (link.site for link in project.project_sites.order_by("order")[:2])
+    Contact.objects.create(project=other, site=shared, name="Other desk", phone="614-555-0199")
+    Contact.objects.create(project=project, site=own, name="Own desk", email="desk@example.org")
+    Contact.objects.create(project=project, site=own, name="Own nurse", phone="614-555-0100")
+    project = publish(project)
+    text = _text(client.get(project.get_absolute_url()))
+    assert "1 of its sites have a contact of their own" in text
+
+
 def test_a_large_study_reached_only_through_its_sites_says_so(client, make_project, publish):
     project = make_project(study_type="clinical_trial", sites=_clinics(SITES_ON_PAGE + 1))
     Contact.objects.create(project=project, site=project.sites.first(), email="site@example.org")
