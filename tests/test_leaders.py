@@ -197,12 +197,20 @@ SEARCHES = [
 ]
 
 
+def _read_page(query: dict, number: int, size: int) -> tuple[listing.ListingPage, str]:
+    """Page ``number`` of the listing for ``query`` (its items are keys),
+    and the SQL it ran."""
+    filterset = ProjectFilter(query, queryset=Project.objects.listed())
+    assert filterset.is_valid(), filterset.errors
+    with CaptureQueriesContext(connection) as queries:
+        page = listing.page(filterset, number, size, load=lambda ids: list(ids))
+    return page, " ".join(executed["sql"] for executed in queries)
+
+
 def _pages(query: dict, size: int = 2) -> list[list[int]]:
     found = []
     for number in range(1, 9):
-        filterset = ProjectFilter(query, queryset=Project.objects.listed())
-        assert filterset.is_valid(), filterset.errors
-        page = listing.page(filterset, number, size, load=lambda ids: list(ids))
+        page, _sql = _read_page(query, number, size)
         if page.number != number:
             break
         found.append(page.items)
@@ -224,14 +232,9 @@ def test_every_page_of_a_common_word_is_what_ranking_every_match_gives(
 @pytest.mark.parametrize("typed", ["tumor", "Tumors", "TUMOR"])
 def test_any_form_of_a_common_word_reads_its_leaders(tumor_pages, typed):
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter(
-        {"q": typed, "sort": "relevance"}, queryset=Project.objects.listed()
-    )
-    assert filterset.is_valid()
-    with CaptureQueriesContext(connection) as queries:
-        page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
+    page, sql = _read_page({"q": typed, "sort": "relevance"}, 1, 3)
     assert page.items == [row[0] for row in _ranked("tumor")[:3]]
-    assert not any("ts_rank" in query["sql"] for query in queries)
+    assert "ts_rank" not in sql
 
 
 @pytest.mark.parametrize("size", [3, 4])
@@ -240,52 +243,32 @@ def test_the_last_page_of_a_capped_count_is_full(tumor_pages, monkeypatch, size)
     page reachable is read from the leaders only if they fill it."""
     monkeypatch.setattr(listing, "COUNT_LIMIT", 5)
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter(
-        {"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed()
-    )
-    assert filterset.is_valid()
-    page = listing.page(filterset, 2, size, load=lambda ids: list(ids))
+    page, _sql = _read_page({"q": "tumor", "sort": "relevance"}, 2, size)
     assert page.count_is_capped and page.number == 2
     assert page.items == [row[0] for row in _ranked("tumor")[size : 2 * size]]
 
 
 def test_the_first_page_of_most_relevant_ranks_no_match(tumor_pages):
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter(
-        {"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed()
-    )
-    assert filterset.is_valid()
-    with CaptureQueriesContext(connection) as queries:
-        page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
+    page, sql = _read_page({"q": "tumor", "sort": "relevance"}, 1, 3)
     assert page.items == [row[0] for row in _ranked("tumor")[:3]]
-    sql = " ".join(query["sql"] for query in queries)
     assert "projects_termleader" in sql and "ts_rank" not in sql
 
 
 def test_results_few_enough_to_count_are_ranked_without_the_leaders(tumor_pages, monkeypatch):
     monkeypatch.setattr(listing, "COUNT_LIMIT", 1_000)
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter(
-        {"q": "tumor", "sort": "relevance"}, queryset=Project.objects.listed()
-    )
-    assert filterset.is_valid()
-    with CaptureQueriesContext(connection) as queries:
-        page = listing.page(filterset, 1, 3, load=lambda ids: list(ids))
+    page, sql = _read_page({"q": "tumor", "sort": "relevance"}, 1, 3)
     assert page.items == [row[0] for row in _ranked("tumor")[:3]]
-    assert not any("projects_termleader" in query["sql"] for query in queries)
+    assert "projects_termleader" not in sql
 
 
 def test_a_page_past_the_leaders_ranks_every_match(tumor_pages, monkeypatch):
     monkeypatch.setattr(listing, "COUNT_LIMIT", 10)  # "over 10": page 3 of 3 is reachable
     leaders.rebuild(MIN_MATCHES, PER_TERM)
-    filterset = ProjectFilter(
-        {"q": "tumor", "sort": "relevance", "page": "3"}, queryset=Project.objects.listed()
-    )
-    assert filterset.is_valid()
-    with CaptureQueriesContext(connection) as queries:
-        page = listing.page(filterset, 3, 3, load=lambda ids: list(ids))
+    page, sql = _read_page({"q": "tumor", "sort": "relevance", "page": "3"}, 3, 3)
     assert page.items == [row[0] for row in _ranked("tumor")[6:9]]
-    assert any("ts_rank" in query["sql"] for query in queries)
+    assert "ts_rank" in sql
 
 
 def test_the_leaders_relevance_is_the_rankings(tumor_pages):
