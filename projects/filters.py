@@ -67,12 +67,25 @@ SEARCH_INDEX_ORDERINGS = {
     "relevance": ("-relevance", "recruitment_rank", "-last_reviewed", "-project_id"),
     "-reviewed": ("-last_reviewed", "-project_id"),
 }
-#: The two ranked orders on a common term's leaders (``projects.leaders``),
-#: from their own columns, so one index reads them in order.
+
+
+def _on_leads(field: str) -> str:
+    """An order's field, read from a common term's leader where the leader
+    copies it from its search index row ("-last_reviewed" is
+    "-lead__last_reviewed")."""
+    name = field.lstrip("-")
+    if name in ("recruitment_rank", "last_reviewed"):
+        return field.replace(name, f"lead__{name}")
+    return field
+
+
+#: The two ranked orders on a common term's leaders (``projects.leaders``):
+#: the search index's own, read from the leaders' columns so one index reads
+#: them in order. The leaders are the first places of exactly these orders.
 LEADER_ORDERINGS = {
-    RECOMMENDED: ("lead__recruitment_rank", "-relevance", "-lead__last_reviewed", "-project_id"),
-    "relevance": ("-relevance", "lead__recruitment_rank", "-lead__last_reviewed", "-project_id"),
+    sort: tuple(map(_on_leads, SEARCH_INDEX_ORDERINGS[sort])) for sort in (RECOMMENDED, "relevance")
 }
+
 #: A place held by fewer than this share of listed projects is "rare".
 RARE_SHARE = 0.05
 #: Filters the search index's rows answer by facet keys (kind of the key).
