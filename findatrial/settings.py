@@ -99,7 +99,9 @@ ROOT_URLCONF = "findatrial.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine; its templates free a page's values once rendered.
+        "BACKEND": "findatrial.templates.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

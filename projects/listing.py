@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connections
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -293,14 +294,15 @@ def cards(ids: list[int]) -> list[Project]:
     """The projects ``ids`` in that order, with what a card shows: the site
     summary comes from the facet row (``models.ProjectFacets``), kept current
     by ``projects.facets``, so no card aggregates over its sites. One query,
-    compiled once per process and page length (``_CARDS``)."""
+    compiled once per process and page length (``_CARDS``). The summary is
+    read as values, not as a related ``ProjectFacets``: a one-to-one row
+    and its project refer to each other, a cycle that only the garbage
+    collector frees (see ``findatrial/templates.py``)."""
     items = in_order(_CARDS.objects(ids=list(ids)), ids)
     for project in items:
-        entry = getattr(project, "facet_entry", None)
+        summary = [getattr(project, f"summary_{name}") for name in SUMMARY_FIELDS]
         project.site_summary = (
-            SiteSummary(*(getattr(entry, name) for name in SUMMARY_FIELDS))
-            if entry
-            else SiteSummary(0, 0, "", "", "")
+            SiteSummary(*summary) if summary[0] is not None else SiteSummary(0, 0, "", "", "")
         )
     return items
 
@@ -309,8 +311,8 @@ _CARDS = Statement(
     lambda ids: (
         Project.objects.listed()
         .for_listing_cards()
-        .select_related("facet_entry")
-        .only(*CARD_FIELDS, *(f"facet_entry__{name}" for name in SUMMARY_FIELDS))
+        .only(*CARD_FIELDS)
+        .annotate(**{f"summary_{name}": F(f"facet_entry__{name}") for name in SUMMARY_FIELDS})
         .filter(pk__in=ids)
     ),
     ids=list,

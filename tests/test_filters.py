@@ -3,6 +3,7 @@ patient filters, sorting, and what an empty result says."""
 
 import datetime
 import re
+import weakref
 
 import pytest
 from django.http import QueryDict
@@ -11,6 +12,7 @@ from projects import filters
 from projects.filters import ProjectFilter
 from projects.models import Project
 
+from .collector import collector_off
 from .conftest import BOSTON, TORONTO
 from .factories import published_projects
 
@@ -472,3 +474,21 @@ def test_the_suggestion_lists_escape_their_labels_as_django_would():
     )
     assert str(facet_datalist("sponsor-options", choices)) == str(expected)
     assert "&lt;b&gt;" in str(expected) and "&#x27;" in str(expected)
+
+
+def test_a_filter_set_and_its_form_are_freed_by_reference_counting(make_project, publish):
+    """Its filters and bound fields refer back to it without cycles, so a
+    request's filter set, form, menu and near sites go when the request
+    does (``ProjectFilter.__init__``, ``ProjectFilterForm.__getitem__``)."""
+    publish(make_project(lay_title="Asthma inhaler", conditions=["Asthma"]))
+    with collector_off():
+        filterset = ProjectFilter(
+            QueryDict("q=inhaler&sex=female&sort=title&near=02114"),
+            queryset=Project.objects.listed(),
+        )
+        assert filterset.is_valid(), filterset.form.errors
+        list(filterset.qs)
+        assert "inhaler" in str(filterset.form["q"])
+        freed = [weakref.ref(filterset), weakref.ref(filterset.form), weakref.ref(filterset.menu)]
+        del filterset
+        assert [ref() for ref in freed] == [None, None, None]

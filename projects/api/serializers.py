@@ -7,8 +7,6 @@ can filter on the code and show the words. Fields read what
 ``views.ProjectViewSet`` prefetched; none of them queries per project.
 """
 
-import functools
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from django.urls import reverse
@@ -55,7 +53,11 @@ class AbsoluteUrlField(serializers.Field):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, obj):
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute_url(self.context["request"], obj)
+
+
+def absolute_url(request, obj) -> str:
+    return request.build_absolute_uri(obj.get_absolute_url())
 
 
 
@@ -149,8 +151,31 @@ class ContactSerializer(serializers.Serializer):
         return f"{contact.site.institution}, {contact.site.city}"
 
 
+#: The project columns ``ProjectSerializer`` reads (the list reads only
+#: these; the sponsor's name and slug come with them).
+LIST_FIELDS = (
+    "slug",
+    "lay_title",
+    "lay_summary",
+    "study_type",
+    "research_status",
+    "funding_mechanism",
+    "sponsor",
+    "minimum_age_months",
+    "maximum_age_months",
+    "sex_eligibility",
+    "nct_id",
+    "nih_project_number",
+    "nih_application_id",
+    "last_reviewed",
+    "last_published_at",
+)
+
+
 class ProjectSerializer(serializers.Serializer):
-    """A listed project as the listing shows it."""
+    """A listed project as the listing shows it: its conditions and
+    locations from the plain rows ``views.ProjectViewSet.load_page`` reads
+    (``condition_rows``, ``location_rows``)."""
 
     slug = serializers.SlugField()
     url = AbsoluteUrlField(help_text="The public page.")
@@ -165,7 +190,7 @@ class ProjectSerializer(serializers.Serializer):
     sponsor = SponsorSerializer(
         help_text="Lead sponsor, or the institution that holds the NIH grant."
     )
-    conditions = ConditionSerializer(many=True)
+    conditions = ConditionSerializer(many=True, source="condition_rows")
     locations = LocationSerializer(
         many=True, source="location_rows",
         help_text="Every site of the project.",
@@ -187,22 +212,22 @@ class ProjectSerializer(serializers.Serializer):
         looked up through its source, nested serializers for the sponsor,
         the conditions and the identifiers) took 4 ms of a page's CPU.
         Conversions with rules of their own (labels, dates, addresses) are
-        the declared fields' own."""
-        fields = self.fields
+        the declared fields' own, used unbound: binding them deep-copies
+        every field for each serializer, and the copies and the serializer
+        refer to each other, a cycle that kept each request's fields for
+        the garbage collector."""
+        fields = self._declared_fields
         sponsor = project.sponsor
         return {
             "slug": project.slug,
-            "url": fields["url"].to_representation(project),
+            "url": absolute_url(self.context["request"], project),
             "lay_title": project.lay_title,
             "lay_summary": project.lay_summary,
             "study_type": fields["study_type"].to_representation(project.study_type),
             "status": fields["status"].to_representation(project.research_status),
             "funding": fields["funding"].to_representation(project.funding_mechanism),
             "sponsor": {"name": sponsor.name, "slug": sponsor.slug},
-            "conditions": [
-                {"name": condition.name, "slug": condition.slug}
-                for condition in project.conditions.all()
-            ],
+            "conditions": [dict(condition) for condition in project.condition_rows],
             "locations": [dict(location) for location in project.location_rows],
             "recruiting": project.is_recruiting,
             "ages": self.get_ages(project),
@@ -231,13 +256,10 @@ class ProjectSerializer(serializers.Serializer):
 
     @extend_schema_field(OfficialRecordSerializer(many=True))
     def get_official_records(self, project):
-        return self._official_records.to_representation(presenters.official_records(project))
-
-    @functools.cached_property
-    def _official_records(self):
-        # One serializer for every project of a page: a new one per project
-        # deep-copied its declared fields each time.
-        return OfficialRecordSerializer(many=True)
+        return [
+            {"registry": record.registry, "identifier": record.identifier, "url": record.url}
+            for record in presenters.official_records(project)
+        ]
 
 
 def _or_none(field, value):
