@@ -25,14 +25,24 @@ touched; ``rebuild()`` (``manage.py refresh_facets``) recomputes everything.
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django.db import connection, connections, transaction
 from django.db.models import F, Q
 
 from . import cache
-from .choices import FundingMechanism, ResearchStatus, StudyType
-from .models import Facet, FacetKind, Project, ProjectFacets, ProjectSearch, ProjectSite
+from .choices import OPEN_STATUSES, FundingMechanism, ResearchStatus, StudyType
+from .models import (
+    SITES_ON_PAGE,
+    Contact,
+    Facet,
+    FacetKind,
+    Project,
+    ProjectFacets,
+    ProjectSearch,
+    ProjectSite,
+    areas_by_place,
+)
 
 #: How many entries of the long lists the listing offers as suggestions.
 TOP = {FacetKind.CONDITION: 40, FacetKind.STATE: 60, FacetKind.SPONSOR: 40}
@@ -266,12 +276,15 @@ def rebuild() -> int:
 
 Labels = dict[str, tuple[str, int | None]]
 SUMMARY_FIELDS = ("site_count", "country_count", "first_city", "first_state", "first_country")
+#: What a facet row keeps about its project's sites: the card's summary,
+#: and the page's places for a big study.
+STORED_FIELDS = (*SUMMARY_FIELDS, "site_areas")
 
 
 def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[int, tuple]]:
     """What each listed project among ``ids`` contributes, as "kind:key"
     strings; the label (and record ID) of each key; and each project's site
-    summary (``SUMMARY_FIELDS``) for its listing card."""
+    summary (``STORED_FIELDS``): its listing card's, and a big study's places."""
     current: dict[int, set[str]] = {}
     labels: Labels = {}
     summaries: dict[int, tuple] = {}
@@ -326,18 +339,40 @@ def _contributions(ids: list[int]) -> tuple[dict[int, set[str]], Labels, dict[in
     places = (
         ProjectSite.objects.filter(project_id__in=listed)
         .order_by("project_id", "order", "pk")
-        .values_list("project_id", "site__city", "site__state", "site__country")
+        .values_list(
+            "project_id", "site__city", "site__state", "site__country",
+            "site_id", "recruitment_status",
+        )
     )
     sites: dict[int, list[tuple]] = {}
-    for pk, city, state, country in places:
-        sites.setdefault(pk, []).append((city, state, country))
+    for pk, city, state, country, site_id, status in places:
+        sites.setdefault(pk, []).append((city, state, country, site_id, status))
         add(pk, FacetKind.COUNTRY, country, country)
         add(pk, FacetKind.STATE, state, state)
+    big = [pk for pk in listed if len(sites.get(pk, ())) > SITES_ON_PAGE]
+    reachable = set(
+        Contact.objects.filter(project_id__in=big, site__isnull=False)
+        .exclude(phone="", email="")
+        .values_list("project_id", "site_id")
+    ) if big else set()
     for pk in listed:
         found = sites.get(pk, [])
-        first = found[0] if found else ("", "", "")
-        summaries[pk] = (len(found), len({country for _c, _s, country in found}), *first)
+        first = found[0][:3] if found else ("", "", "")
+        areas = _areas(pk, found, reachable) if len(found) > SITES_ON_PAGE else []
+        summaries[pk] = (len(found), len({link[2] for link in found}), *first, areas)
     return current, labels, summaries
+
+
+def _areas(pk: int, links: list[tuple], reachable: set[tuple[int, int]]) -> list[list]:
+    """What a big study's page says about its sites (``ProjectFacets.site_areas``),
+    counted as the page counts them (``models.areas_by_place``)."""
+    by_spelling: dict[tuple[str, str], list[int]] = {}
+    for _city, state, country, site_id, status in links:
+        tally = by_spelling.setdefault((country, state), [0, 0, 0])
+        tally[0] += 1
+        tally[1] += status in OPEN_STATUSES
+        tally[2] += (pk, site_id) in reachable
+    return [list(astuple(area)) for area in areas_by_place(by_spelling)]
 
 
 def _store(
@@ -359,7 +394,7 @@ def _store(
         changed,
         update_conflicts=True,
         unique_fields=["project"],
-        update_fields=["keys", *SUMMARY_FIELDS],
+        update_fields=["keys", *STORED_FIELDS],
         batch_size=_CHUNK,
     )
     _index_keys(current, indexed)
@@ -374,11 +409,11 @@ def _index_now(ids: list[int]) -> dict[int, set[str]]:
 
 
 def _entry(pk: int, keys: set[str], summary: tuple) -> ProjectFacets:
-    return ProjectFacets(project_id=pk, keys=sorted(keys), **dict(zip(SUMMARY_FIELDS, summary)))
+    return ProjectFacets(project_id=pk, keys=sorted(keys), **dict(zip(STORED_FIELDS, summary)))
 
 
 def _summary(row: ProjectFacets | None) -> tuple | None:
-    return tuple(getattr(row, name) for name in SUMMARY_FIELDS) if row else None
+    return tuple(getattr(row, name) for name in STORED_FIELDS) if row else None
 
 
 #: Facets copied onto the search index's rows (``models.ProjectSearch``), so

@@ -2,7 +2,8 @@
 changed them (the admin, the workflow, an import, the shell):
 
 - the condition names kept on each project row, used by search;
-- the facet counts of the public listing (``projects.facets``);
+- the facet counts of the public listing, and what the cards and a big
+  study's page say about its sites (``projects.facets``);
 - the cached public pages (``projects.cache``): any save or delete of a
   live project or of a record its page shows drops them;
 - coordinates of sites saved without any (``projects.geocoding``).
@@ -95,11 +96,19 @@ def organization_saved(sender, instance, created, **kwargs):
         cache.invalidate()
 
 
+@receiver(post_save, sender=Contact)
+@receiver(post_delete, sender=Contact)
+def contact_changed(sender, instance, origin=None, **kwargs):
+    """A contact at a site counts on a big study's page (its places "with
+    contacts", kept on its facet row)."""
+    if _deleting_projects(origin):
+        return
+    _project_changed([instance.project_id])
+
+
 @receiver(post_save, sender=Investigator)
 @receiver(post_save, sender=ProjectInvestigator)
 @receiver(post_delete, sender=ProjectInvestigator)
-@receiver(post_save, sender=Contact)
-@receiver(post_delete, sender=Contact)
 @receiver(post_save, sender=GrantLink)
 @receiver(post_delete, sender=GrantLink)
 def shown_record_changed(sender, **kwargs):

@@ -13,7 +13,14 @@ from django.urls import reverse
 from projects import presenters, workflow
 from projects.importers import pipeline
 from projects import cache as page_cache
-from projects.models import SITES_ON_PAGE, Contact, Project
+from projects.models import (
+    SITES_ON_PAGE,
+    Contact,
+    Project,
+    ProjectFacets,
+    SiteArea,
+    load_page_records,
+)
 
 from .factories import publish_written
 from .data import DETAIL_BUDGET
@@ -257,3 +264,76 @@ def test_the_preview_shows_the_reviewer_what_the_public_will_see(client, editor,
     every_site = reverse("projects:sites", args=[project.slug])
     assert f'<a href="{every_site}#japan--tokyo">Tokyo</a> 2' in page
     assert "The page of every site is public while this page is live." in text
+
+
+def _areas_counted(project):
+    """A big study's places as its page counts them from its links."""
+    counted = Project.objects.for_public_pages().get(pk=project.pk)
+    load_page_records(counted)
+    return counted.site_areas
+
+
+def _areas_kept(project):
+    """The places its facet row keeps (``ProjectFacets.site_areas``)."""
+    return [SiteArea(*row) for row in ProjectFacets.objects.get(project=project).site_areas]
+
+
+def test_a_big_studys_places_are_kept_on_its_facet_row_as_its_links_count_them(
+    make_project, publish
+):
+    sites = [
+        *_clinics(12, city="Toronto", state="Ontario", country="Canada"),
+        *[{**site, "institution": f"Hospital {n}", "state": "ONTARIO "}
+          for n, site in enumerate(_clinics(8, city="Ottawa", country="Canada"))],
+        *_clinics(6),
+        *_clinics(3, city="Bissau", state="", country="Guinea-Bissau"),
+    ]
+    project = make_project(study_type="clinical_trial", sites=sites)
+    links = list(project.project_sites.select_related("site").order_by("order"))
+    for link in (links[0], links[13], links[21]):
+        link.recruitment_status = "recruiting"
+        link.save()
+    Contact.objects.create(project=project, site=links[13].site, name="Desk", phone="1")
+    Contact.objects.create(project=project, site=links[21].site, name="Nobody to call")
+    project = publish(project)
+    assert _areas_kept(project) == _areas_counted(project) == [
+        SiteArea("Canada", "Ontario", 20, 2, 1),
+        SiteArea("Guinea-Bissau", "", 3, 0, 0),
+        SiteArea("United States", "Ohio", 6, 1, 0),
+    ]
+
+
+def test_a_big_studys_kept_places_follow_its_sites_and_contacts(make_project, publish):
+    project = publish(make_project(study_type="clinical_trial", sites=_clinics(SITES_ON_PAGE + 2)))
+    assert _areas_kept(project) == [SiteArea("United States", "Ohio", 27, 0, 0)]
+    first, second, *others = project.project_sites.select_related("site").order_by("order")
+    first.recruitment_status = "recruiting"
+    first.save()
+    desk = Contact.objects.create(project=project, site=first.site, name="Desk", email="d@e.org")
+    second.site.state = "Indiana"
+    second.site.save()
+    assert _areas_kept(project) == _areas_counted(project) == [
+        SiteArea("United States", "Indiana", 1, 0, 0),
+        SiteArea("United States", "Ohio", 26, 1, 1),
+    ]
+    desk.delete()
+    assert _areas_kept(project)[1] == SiteArea("United States", "Ohio", 26, 1, 0)
+    for link in others[:2]:
+        link.delete()
+    assert project.project_sites.count() == SITES_ON_PAGE
+    assert _areas_kept(project) == []  # its page lists its sites
+
+
+def test_a_big_studys_page_reads_its_places_from_its_facet_row(
+    client, make_project, publish, django_assert_num_queries
+):
+    project = publish(make_project(study_type="clinical_trial", sites=_clinics(SITES_ON_PAGE + 3)))
+    with django_assert_num_queries(DETAIL_BUDGET - 1):  # the row, central contacts, people
+        kept = _text(client.get(project.get_absolute_url()))
+    # A row not filled yet (null until facets.refresh reads the project):
+    # the page counts the links, and says the same.
+    ProjectFacets.objects.filter(project=project).update(site_areas=None)
+    page_cache.invalidate()
+    with django_assert_num_queries(DETAIL_BUDGET):
+        counted = _text(client.get(project.get_absolute_url()))
+    assert kept == counted and "28 sites in 1 country:" in kept

@@ -80,6 +80,13 @@ class ProjectFacets(models.Model):
     first_city = models.CharField(max_length=120, blank=True)
     first_state = models.CharField(max_length=120, blank=True)
     first_country = models.CharField(max_length=120, blank=True)
+    # What the project's page says about the sites of a study with more
+    # than ``SITES_ON_PAGE`` ("United States: 310 sites / Alabama 4 ..."):
+    # [country, state, sites, recruiting, with a contact] for each place
+    # (``models.project.site_areas``), [] for a smaller one. Kept here so
+    # the page of a big trial does not count its hundreds of links; null
+    # until ``facets.refresh`` first fills it (the page counts them then).
+    site_areas = models.JSONField(null=True, blank=True)
 
     def __str__(self):
         return f"Facets of project {self.project_id}"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -800,7 +800,11 @@ def load_site_records(project: Project) -> None:
 
 
 _PUBLIC_PAGE = Statement(
-    lambda slug: Project.objects.published().for_public_pages().filter(slug=slug), slug=str
+    lambda slug: Project.objects.published()
+    .for_public_pages()
+    .annotate(stored_site_areas=F("facet_entry__site_areas"))
+    .filter(slug=slug),
+    slug=str,
 )
 _SITE_LINKS = Statement(
     lambda project: ProjectSite.objects.select_related("site").filter(project=project),
@@ -821,22 +825,36 @@ _INVESTIGATORS = Statement(
 
 
 def _load_site_areas(project: Project) -> None:
-    """Set the project's ``site_areas``: its sites counted by country and
-    state (spellings that differ only in case or spaces are one place, named
-    as most of its sites name it), in name order; and load a study's central
-    contacts (``_site_areas`` counts each spelling of a place)."""
-    # {place: {spelling: [sites, recruiting, with a contact]}}
+    """Set the project's ``site_areas`` (``areas_by_place``), from its facet row
+    when ``facets.refresh`` has kept them there (``stored_site_areas``, read
+    with a listed project's row), else counted from its links; and load a
+    study's central contacts."""
+    stored = getattr(project, "stored_site_areas", None)
+    if stored:
+        project.site_areas = [SiteArea(*row) for row in stored]
+    else:
+        project.site_areas = areas_by_place(
+            {(place["country"], place["state"]): counts
+             for place, *counts in _SITE_AREAS.rows(project=project.pk)}
+        )
+    if project.is_registry_study:
+        attach(project, "contacts", _CENTRAL_CONTACTS.objects(project=project.pk))
+
+
+def areas_by_place(by_spelling: dict[tuple[str, str], list[int]]) -> list[SiteArea]:
+    """A project's sites by place, from [sites, recruiting, with a contact]
+    for each (country, state) as its sites spell it: spellings that differ
+    only in case or spaces are one place, named as most of its sites name
+    it, in name order. The page counts them with ``_site_areas``;
+    ``facets.refresh`` from the links it reads anyway, to keep them."""
     places: dict[tuple, dict[tuple, list[int]]] = {}
-    for place, *counts in _SITE_AREAS.rows(project=project.pk):
-        spelling = (place["country"], place["state"])
+    for spelling, counts in by_spelling.items():
         places.setdefault(area_key(*spelling), {})[spelling] = counts
     areas = []
     for spellings in places.values():
         named = most_used_spelling({spelling: tally[0] for spelling, tally in spellings.items()})
         areas.append(SiteArea(*named, *map(sum, zip(*spellings.values()))))
-    project.site_areas = sorted(areas, key=lambda area: area_key(area.country, area.state))
-    if project.is_registry_study:
-        attach(project, "contacts", _CENTRAL_CONTACTS.objects(project=project.pk))
+    return sorted(areas, key=lambda area: area_key(area.country, area.state))
 
 
 def _site_areas(project):
