@@ -72,14 +72,16 @@ class SponsorSerializer(serializers.Serializer):
 
 
 class LocationSerializer(serializers.Serializer):
-    """Where a project takes place: a site's public fields, from the rows
-    ``locations.load_location_rows`` reads (``location_row`` for one site).
+    """Where a project takes place: a site's public fields."""
 
-    The fields declare the shape (and the schema); ``to_representation``
-    copies the row. A page of the project list carries every location of
-    20 projects, hundreds for big trials, and DRF's generic per-field path
-    took most of the list's time. A test checks the two agree, so a field
-    added here and not to ``locations.LOCATION_FIELDS`` fails."""
+    # From the rows ``locations.load_location_rows`` reads (``location_row``
+    # for one site). The fields declare the shape (and the schema);
+    # ``to_representation`` copies the row. A page of the project list
+    # carries every location of 20 projects, hundreds for big trials, and
+    # DRF's generic per-field path took most of the list's time. A test
+    # checks the two agree, so a field added here and not to
+    # ``locations.LOCATION_FIELDS`` fails. (Comments, not the docstring,
+    # which the API's schema shows.)
 
     institution = serializers.CharField()
     city = serializers.CharField()
@@ -94,7 +96,7 @@ class LocationSerializer(serializers.Serializer):
 
 
 class SiteSerializer(LocationSerializer):
-    """A ``ProjectSite``: its site's location and the study's status there."""
+    """A site of the study: its location and the study's status there."""
 
     recruitment_status = CodedField(ResearchStatus, help_text="The study's status at this site.")
 
@@ -173,9 +175,12 @@ LIST_FIELDS = (
 
 
 class ProjectSerializer(serializers.Serializer):
-    """A listed project as the listing shows it: its conditions and
-    locations from the plain rows ``views.ProjectViewSet.load_page`` reads
-    (``condition_rows``, ``location_rows``)."""
+    """A listed project as the listing shows it."""
+
+    # Its conditions and locations come from the plain rows the view reads
+    # (``condition_rows``, ``location_rows``: ``views.load_condition_rows``,
+    # ``locations.load_location_rows``). Comments, as the schema shows the
+    # docstring.
 
     slug = serializers.SlugField()
     url = AbsoluteUrlField(help_text="The public page.")

@@ -65,6 +65,16 @@ def test_the_response_shapes_are_described(schema):
     assert components["Coded"]["properties"].keys() == {"code", "label"}
 
 
+def test_the_descriptions_are_written_for_the_apis_users(schema):
+    """What the code says to its maintainers stays out of the schema."""
+    listing = schema["paths"]["/api/v1/projects/"]["get"]["description"]
+    assert listing.startswith("Published projects, with the same filters as the public listing")
+    assert schema["components"]["schemas"]["Project"]["description"] == (
+        "A listed project as the listing shows it."
+    )
+    assert "``" not in json.dumps(schema)  # no reStructuredText from a docstring
+
+
 def test_grouped_choices_flatten_to_their_values():
     assert flat_choices([("g", [("a", "A"), ("b", "B")]), ("c", "C")]) == [
         ("a", "A"), ("b", "B"), ("c", "C"),
