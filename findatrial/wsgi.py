@@ -35,5 +35,7 @@ gc.freeze()
 # few at a time. Alternated on the benchmark machine, the API's search page
 # went from 67-71 to 49-54 ms at p95; other pages did not change. The
 # price is a little more memory between collections: up to 20,000 young
-# objects, a few megabytes, per worker.
+# objects, a few megabytes, per worker. (Most of a page's own cycles are
+# now broken as it ends, so collections come far less often:
+# findatrial/templates.py.)
 gc.set_threshold(20_000, 10, 10)
