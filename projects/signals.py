@@ -9,8 +9,13 @@ changed them (the admin, the workflow, an import, the shell):
 - coordinates of sites saved without any (``projects.geocoding``).
 
 Writers that bypass signals (``bulk_create``, ``QuerySet.update``) call
-``facets.refresh`` and ``cache.invalidate`` themselves.
+``projects_changed`` (or ``facets.refresh`` and ``cache.invalidate``)
+themselves; bulk writers that do send them (``QuerySet.delete``) wrap
+their writes in ``refresh_once``.
 """
+
+import contextlib
+from contextvars import ContextVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -37,7 +42,7 @@ def conditions_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:
         if action in {"post_add", "post_remove", "post_clear"}:
             refresh_search_conditions([instance.pk])
-            _project_changed([instance.pk], live=instance.is_live)
+            projects_changed([instance.pk], live=instance.is_live)
         return
     # condition.projects.add(...): ``instance`` is the condition.
     if action == "pre_clear":
@@ -77,7 +82,7 @@ def project_deleted(sender, instance, **kwargs):
 def project_site_changed(sender, instance, origin=None, **kwargs):
     if _deleting_projects(origin):
         return  # the project's own deletion: pre_delete took it out already
-    _project_changed([instance.project_id])
+    projects_changed([instance.project_id])
 
 
 @receiver(post_save, sender=Site)
@@ -86,7 +91,7 @@ def site_saved(sender, instance, created, update_fields=None, **kwargs):
         instance.save(update_fields=GEOCODED_FIELDS)  # this save has coordinates: no loop
         return
     if not created:
-        _project_changed(instance.project_sites.values_list("project_id", flat=True))
+        projects_changed(instance.project_sites.values_list("project_id", flat=True))
 
 
 @receiver(post_save, sender=Organization)
@@ -103,7 +108,7 @@ def contact_changed(sender, instance, origin=None, **kwargs):
     contacts", kept on its facet row)."""
     if _deleting_projects(origin):
         return
-    _project_changed([instance.project_id])
+    projects_changed([instance.project_id])
 
 
 @receiver(post_save, sender=Investigator)
@@ -124,10 +129,42 @@ def _deleting_projects(origin) -> bool:
 def _conditions_rewritten(project_ids) -> None:
     project_ids = list(project_ids)
     refresh_search_conditions(project_ids)
-    _project_changed(project_ids)
+    projects_changed(project_ids)
 
 
-def _project_changed(project_ids, live: bool = True) -> None:
+#: Projects changed inside ``refresh_once()``, and whether a live page changed.
+_pending: ContextVar[dict | None] = ContextVar("projects_changed_pending", default=None)
+
+
+@contextlib.contextmanager
+def refresh_once():
+    """Within the block, changed projects are gathered and refreshed
+    (``facets.refresh``, the page cache) once, when it ends. A bulk
+    delete sends a signal for every row: an import replacing a trial's 400
+    site links, or its contacts, refreshed the project once per row, about
+    nine queries each. Nothing is refreshed if the block raises: its
+    transaction is rolled back."""
+    if _pending.get() is not None:  # already inside one
+        yield
+        return
+    token = _pending.set({"ids": set(), "live": False})
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    projects_changed(pending["ids"], live=pending["live"])
+
+
+def projects_changed(project_ids, live: bool = True) -> None:
+    """Refresh what is derived from these projects (their facet rows and
+    counts) and, if a live page changed, drop the cached pages; inside
+    ``refresh_once()``, when it ends."""
+    pending = _pending.get()
+    if pending is not None:
+        pending["ids"].update(project_ids)
+        pending["live"] = pending["live"] or live
+        return
     facets.refresh(project_ids)
     if live:
         cache.invalidate()

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from projects import presenters, workflow
+from projects import facets, presenters, workflow
 from projects.importers import pipeline
 from projects import cache as page_cache
 from projects.models import (
@@ -337,3 +337,54 @@ def test_a_big_studys_page_reads_its_places_from_its_facet_row(
     with django_assert_num_queries(DETAIL_BUDGET):
         counted = _text(client.get(project.get_absolute_url()))
     assert kept == counted and "28 sites in 1 country:" in kept
+
+
+def _recorded(function, calls: list):
+    def record(project_ids):
+        project_ids = list(project_ids)
+        calls.extend(project_ids)
+        return function(project_ids)
+    return record
+
+
+def test_a_reimported_big_study_keeps_its_places_right_refreshed_once(
+    tmp_path, editor, publish, monkeypatch
+):
+    """An import replaces a study's sites and contacts by deleting the old
+    rows, a signal each: the project is refreshed once for the batch
+    (``signals.refresh_once``), not once per row."""
+    record = study("NCT00791778")  # 59 locations, none with contacts or statuses
+    locations = record["protocolSection"]["contactsLocationsModule"]["locations"]
+    # Edited copy: contacts at the first two locations, the first recruiting.
+    locations[0] |= {"status": "RECRUITING", "contacts": [
+        {"name": "Ann Desk", "role": "CONTACT", "phone": "555-0100"}]}
+    locations[1]["contacts"] = [{"name": "Bo Desk", "role": "CONTACT", "email": "bo@example.org"}]
+    path = tmp_path / "NCT00791778.json"
+    path.write_text(json.dumps(record))
+    pipeline.import_files(pipeline.CTGOV, [path])
+    project = publish_written(Project.objects.get(nct_id="NCT00791778"), editor, publish, {
+        "lay_title": "Keeping ovarian cancer from coming back",
+        "lay_summary": "Doctors test whether a daily pill keeps ovarian cancer away longer.",
+        "research_focus": "Whether sorafenib after chemotherapy delays a relapse.",
+    })
+    assert _areas_kept(project) == _areas_counted(project)
+    assert sum(area.with_contacts for area in _areas_kept(project)) == 2
+
+    # The registry's next version: one contact gone, the other's phone new,
+    # the first location no longer recruiting, the second now recruiting.
+    del locations[1]["contacts"]
+    locations[0] |= {"status": "COMPLETED", "contacts": [
+        {"name": "Ann Desk", "role": "CONTACT", "phone": "555-0199"}]}
+    locations[1]["status"] = "RECRUITING"
+    record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2030-01-01"}
+    path.write_text(json.dumps(record))
+    refreshed = []
+    monkeypatch.setattr(facets, "refresh", _recorded(facets.refresh, refreshed))
+    pipeline.import_files(pipeline.CTGOV, [path])
+    # One refresh of the project for its 59 site links and 2 contacts
+    # deleted and written again (it was one for each deleted row).
+    assert refreshed.count(project.pk) == 1, refreshed
+    kept = _areas_kept(project)
+    assert kept == _areas_counted(project)
+    assert sum(area.with_contacts for area in kept) == 1
+    assert sum(area.recruiting for area in kept) == 1

@@ -29,7 +29,9 @@
 7. What is derived from projects is brought up to date, since bulk writes
    send no signals (``projects.signals``): the listing's counts of the
    changed projects (``facets.refresh``; new drafts count for nothing) and,
-   when a live page changed, the cached public pages (``cache.invalidate``).
+   when a live page changed, the cached public pages (``cache.invalidate``),
+   once for the batch (``signals.refresh_once``: the deletes of step 5 do
+   send a signal per row).
    (New sites without registry coordinates are placed by the pipeline once
    the import's records are saved.)
 """
@@ -44,7 +46,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
-from .. import cache, editing, facets, workflow
+from .. import editing, signals, workflow
 from ..choices import CoordinatesSource, RevisionKind
 from ..fields import ROUTINE_SOURCE_FIELDS, SOURCE_FIELDS, SOURCE_RELATIONS
 from ..models import (
@@ -131,16 +133,20 @@ def save_batch(records: list[ProjectRecord], now: datetime.datetime | None = Non
         created = _create(new, shared, now)
         counts.created += len(created)
         updates = _update(changed, shared, now, counts)
-        _write_relations(
-            {pk: _relations_of(record, shared) for record, pk in created},
-            replaced=updates.relations,
-        )
-        for project, labels, comment, details in updates.flags:
-            workflow.flag_source_changes(project, labels, comment, details)
-        if changed:
-            facets.refresh([project.pk for _, _, project in changed])
-            if any(project.is_live for _, _, project in changed):
-                cache.invalidate()
+        # The changed projects' counts and pages are refreshed once, at the
+        # end: deleting their old relation rows sends a signal per row.
+        with signals.refresh_once():
+            _write_relations(
+                {pk: _relations_of(record, shared) for record, pk in created},
+                replaced=updates.relations,
+            )
+            for project, labels, comment, details in updates.flags:
+                workflow.flag_source_changes(project, labels, comment, details)
+            if changed:
+                signals.projects_changed(
+                    [project.pk for _, _, project in changed],
+                    live=any(project.is_live for _, _, project in changed),
+                )
     return counts
 
 
