@@ -3,6 +3,7 @@
 link into the page of every site (``views.ProjectSitesView``), which lists
 them all with their status and contacts."""
 
+import datetime
 import json
 import re
 
@@ -388,3 +389,20 @@ def test_a_reimported_big_study_keeps_its_places_right_refreshed_once(
     assert kept == _areas_counted(project)
     assert sum(area.with_contacts for area in kept) == 1
     assert sum(area.recruiting for area in kept) == 1
+
+
+def test_an_archived_big_studys_page_counts_its_places_itself(
+    client, make_project, publish, reviewer, django_assert_num_queries
+):
+    """Archived, a study leaves the listing and its facet row with it; its
+    page stays and counts its sites from its links."""
+    project = publish(make_project(
+        study_type="clinical_trial", sites=_clinics(SITES_ON_PAGE + 3),
+        end_date=datetime.date(2020, 6, 30),
+    ))
+    listed_text = _text(client.get(project.get_absolute_url()))
+    workflow.archive(project, reviewer, "Ended in 2020.")
+    assert not ProjectFacets.objects.filter(project=project).exists()
+    with django_assert_num_queries(DETAIL_BUDGET):
+        archived_text = _text(client.get(project.get_absolute_url()))
+    assert "28 sites in 1 country:" in listed_text and "28 sites in 1 country:" in archived_text

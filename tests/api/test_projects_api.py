@@ -392,3 +392,13 @@ def test_a_list_page_is_freed_with_its_response(catalogue):
     # 135 here: the filter form's choice fields and the view's request. It
     # was 538, the page's projects and their dicts among them.
     assert left < 200, left
+
+
+def test_the_list_answers_head_options_and_the_browsable_api(client, catalogue, settings):
+    """``ProjectViewSet.list`` empties its view once the response is
+    rendered: every way of asking for the list still renders whole."""
+    assert client.head(LIST).status_code == 200
+    options = client.options(LIST)
+    assert options.status_code == 200 and options.json()["name"] == "Project List"
+    browsable = client.get(LIST, {"format": "api"})  # DEBUG on in tests: the HTML API
+    assert browsable.status_code == 200 and b"Migraine pill" in browsable.content
