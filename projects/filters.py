@@ -810,9 +810,14 @@ def sites_near(place: Place, radius: int) -> dict[int, NearSite]:
     """Sites within ``radius`` miles of ``place``, by exact (haversine)
     distance, from one indexed bounding-box query."""
     box = bounding_box(place.latitude, place.longitude, radius)
-    rows = Site.objects.filter(
-        latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
-    ).values_list("pk", "latitude", "longitude", "institution", "city", "state")
+    rows = (
+        Site.objects.filter(
+            latitude__range=(box.min_lat, box.max_lat),
+            longitude__range=(box.min_lon, box.max_lon),
+        )
+        .order_by()  # any order: 0.4 of Boston's 1.3 ms went to the model's sort
+        .values_list("pk", "latitude", "longitude", "institution", "city", "state")
+    )
     near = {}
     for pk, lat, lon, institution, city, state in rows:
         miles = haversine_miles(place.latitude, place.longitude, lat, lon)
