@@ -5,10 +5,13 @@ and gunicorn serving the app."""
 import contextlib
 import copy
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -333,6 +336,134 @@ def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _wait_for(port, server):
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                assert r.status == 200 and r.read() == b"ok\n"
+                return
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+
+
+def _manage(env, *args, code=None):
+    command = [sys.executable, "manage.py", *args] + (["--no-imports", "-c", code] if code else [])
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@contextlib.contextmanager
+def _servers_database(tmp_path):
+    """A database of the servers' own, of the kind the tests run on: a
+    SQLite file, or a new PostgreSQL database, dropped afterwards."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    given = connection.settings_dict
+    name = f"findatrial_servers_{os.getpid()}"
+    server = psycopg.conninfo.make_conninfo(
+        host=given["HOST"], port=given["PORT"], user=given["USER"],
+        password=given["PASSWORD"] or None, dbname="postgres",
+    )
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    login = given["USER"] + (f":{given['PASSWORD']}" if given["PASSWORD"] else "")
+    try:
+        yield f"postgres://{login}@{given['HOST']}:{given['PORT'] or 5432}/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_two_app_servers_on_one_database_and_redis_serve_the_same_site(tmp_path, redis_url):
+    """Behind a load balancer: two servers with the same settings, each
+    its own gunicorn, on one database and one Redis. Either serves the same
+    pages; a withdrawal made anywhere shows on both at once (the page cache
+    is shared, and its generation too); a login made on one is a login on
+    the other (sessions in the database)."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "0",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "WEB_CONCURRENCY": "1",
+        "REDIS_URL": redis_url,
+    }
+    with _servers_database(tmp_path) as database_url:
+        _serve_the_same_site({**env, "DATABASE_URL": database_url})
+
+
+def _serve_the_same_site(env):
+    import http.cookiejar
+
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "loaddemo", "--password", PASSWORD)
+    slug = _manage(env, "shell", code=(
+        "from projects.models import Project; "
+        "print(Project.objects.listed().order_by('pk').first().slug)"
+    )).strip()
+    ports = [_free_port(), _free_port()]
+    servers = [
+        subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "findatrial.wsgi"],
+            cwd=ROOT, env={**env, "PORT": str(port)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    jar = http.cookiejar.CookieJar()  # cookies hold for a host whatever its port
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def get(port, path):
+        try:
+            with browser.open(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                body = response.read().decode()
+                return response.status, body.replace(f"127.0.0.1:{port}", "SERVER")
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    try:
+        for port, server in zip(ports, servers):
+            _wait_for(port, server)
+        page = f"/projects/{slug}/"
+        for path in ("/", "/projects/", "/projects/?q=asthma", page, "/api/v1/projects/"):
+            first, second = get(ports[0], path), get(ports[1], path)
+            assert first[0] == 200 and first == second, path
+        assert get(ports[0], page) == get(ports[1], page)  # now from the cache
+
+        _manage(env, "shell", code=(
+            "from django.contrib.auth.models import User; "
+            "from projects import workflow; from projects.models import Project; "
+            f"workflow.withdraw(Project.objects.get(slug='{slug}'), "
+            "User.objects.get(username='reviewer'), 'Taken down in a test.')"
+        ))
+        assert get(ports[0], page)[0] == get(ports[1], page)[0] == 404
+        assert f'href="{page}"' not in get(ports[1], "/projects/")[1]
+
+        _status, login_page = get(ports[0], "/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+        form = urllib.parse.urlencode({
+            "csrfmiddlewaretoken": token, "username": "editor", "password": PASSWORD,
+            "next": "/admin/",
+        }).encode()
+        with browser.open(f"http://127.0.0.1:{ports[0]}/admin/login/", form, timeout=10) as r:
+            assert r.status == 200 and "/admin/login/" not in r.url
+        status, admin = get(ports[1], "/admin/")
+        assert status == 200 and "Your work" in admin and "Log out" in admin
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
 
 
 def test_gunicorn_serves_the_app_with_its_config_file(tmp_path):
