@@ -339,6 +339,7 @@ def _free_port():
 
 
 def _wait_for(port, server):
+    """Until gunicorn on ``port`` answers its health check (20 s at most)."""
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -486,17 +487,7 @@ def test_gunicorn_serves_the_app_with_its_config_file(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    assert r.status == 200 and r.read() == b"ok\n"
-                    break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, (
-                    "gunicorn did not start"
-                )
-                time.sleep(0.2)
+        _wait_for(port, server)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
