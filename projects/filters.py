@@ -532,19 +532,41 @@ class ProjectFilter(django_filters.FilterSet):
         ``ids_without``)."""
         return self.ids_without(None)
 
-    def ids_without(self, name: str | None) -> QuerySet:
+    def ids_without(self, name: str | None, within: Q | None = None) -> QuerySet:
         """The IDs of the results of every filter in use but ``name``,
         unordered, the cheapest way: on PostgreSQL, when the search index
         answers every one of those filters, its rows (one GIN index
         intersects the facet keys, so "lab research in Canada" is known to
-        be empty without walking every lab project); otherwise the projects."""
+        be empty without walking every lab project), narrowed by ``within``
+        (a condition on them, see ``ids_near``); otherwise the projects."""
         if search.ranked():
             text = self.search_text if self._searching() and name != "q" else None
             start = search.matching_entries(text) if text else ProjectSearch.objects.all()
             entries, others = self._narrow_entries(start, excluding=name)
             if not others:
+                if within is not None:
+                    entries = entries.filter(within)
                 return entries.values_list("project_id", flat=True)
         return self.without(name).order_by().values_list("pk", flat=True)
+
+    def ids_near(self) -> QuerySet:
+        """``ids_without("near")`` for a search near a place: the matches
+        that may have a site within the radius, narrowed on the search index
+        to those with a site in a state that a site within the radius is in.
+        A project with a site in reach has that site's state among its facet
+        keys, so none is lost; and the index of facet keys and the index of
+        the words answer together, instead of every match being read: "cancer"
+        within 50 miles of Boston read its 30,892 matches (81 ms of SQL);
+        the 2,321 of them in Massachusetts, New Hampshire and Rhode Island
+        take 23 ms. Not narrowed when a site in reach names no state, nor
+        past ``NEAR_STATES_NARROW`` states, nor without a search."""
+        states = {site.state for site in (self.sites_in_reach() or {}).values()}
+        if not self._searching() or not states or "" in states or len(states) > NEAR_STATES_NARROW:
+            return self.ids_without("near")
+        within = Q()
+        for state in sorted(states):
+            within |= Q(facet_keys__contains=[f"{FacetKind.STATE}:{state}"])
+        return self.ids_without("near", within)
 
     def _narrow_entries(
         self, entries: QuerySet, excluding: str | None = None
@@ -796,6 +818,11 @@ class ProjectFilter(django_filters.FilterSet):
         checks = [self.ids_without(name)[:1] for name, _v in used]
         found = exists_each(checks)
         return [pair for pair, ok in zip(used, found) if ok]
+
+
+#: At most this many states narrow a search near a place (``ids_near``):
+#: each is a lookup in the facet keys' index.
+NEAR_STATES_NARROW = 6
 
 
 @dataclass(frozen=True)

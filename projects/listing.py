@@ -179,7 +179,7 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
     # The other filters' projects (the place is this query's own part); with
     # none, every listed project, which the listed links say alone.
     place_only = all(name == "near" for name, _shown in filterset.active())
-    others = None if place_only else filterset.ids_without("near")
+    others = None if place_only else filterset.ids_near()
     nearest = partial(_nearest, near, others, first=filterset.search_text is not None)
     result.number = min(number, MAX_PAGES)
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
@@ -238,17 +238,27 @@ def _nearest(
         kept += f" AND link.project_id IN ({', '.join(['%s'] * len(among)) or 'NULL'})"
         params += among
     links = connection.ops.quote_name(ProjectSite._meta.db_table)
-    links_near = f"""
-        FROM {links} AS link INNER JOIN near ON near.site_id = link.site_id
-        WHERE {kept}
-    """
+    links_near_place = f"{links} AS link INNER JOIN near ON near.site_id = link.site_id"
+    if chosen:
+        # The links near the place read first, then kept if their project
+        # is chosen: told that few projects are chosen (the matches near a
+        # place, ``ProjectFilter.ids_near``), the planner read every link
+        # of each instead (19,610 for "cancer", recruiting, near Boston,
+        # against the 8,887 links near it).
+        chosen = (
+            ", near_links AS MATERIALIZED (SELECT link.project_id, link.site_id, near.miles"
+            f" FROM {links_near_place})" + chosen
+        )
+        links_near, miles = f"FROM near_links AS link WHERE {kept}", "link.miles"
+    else:
+        links_near, miles = f"FROM {links_near_place} WHERE {kept}", "near.miles"
     if connection.vendor == "postgresql":
         # Each project's first link, nearest first: 12% faster than numbering
         # every link of a project (ROW_NUMBER) and keeping the first.
         nearest_links = f"""
-            SELECT DISTINCT ON (link.project_id) link.project_id, link.site_id, near.miles
+            SELECT DISTINCT ON (link.project_id) link.project_id, link.site_id, {miles} AS miles
             {links_near}
-            ORDER BY link.project_id, near.miles, link.site_id
+            ORDER BY link.project_id, {miles}, link.site_id
         """
     else:  # SQLite has no DISTINCT ON
         nearest_links = f"""

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import listing, search
-from projects.models import Contact, Facet, FacetKind, GrantLink, Project, page_conditions
+from projects.models import Contact, Facet, FacetKind, GrantLink, Project, Site, page_conditions
 from projects.views import ProjectListView
 
+from .conftest import BOSTON
 from .data import DETAIL_BUDGET, LAB_PAGE_BUDGET, LISTING_BUDGET
 from .factories import published_projects
 
@@ -272,3 +273,43 @@ def test_an_empty_result_offers_no_download(client, sixty):
     response = client.get(LIST_URL, {"q": "xylophonist"})
     assert "0 projects found" in _text(response)
     assert reverse("projects:export") not in response.content.decode()
+
+
+NASHUA = {"institution": "Southern NH Medical Center", "city": "Nashua",
+          "state": "New Hampshire", "country": "United States"}  # 35 miles from 02114
+HOUSTON = {"institution": "Houston Methodist", "city": "Houston", "state": "Texas",
+           "country": "United States"}
+
+
+def _titles_near(client, **query):
+    response = client.get(LIST_URL, {"q": "asthma", "near": "02114", "radius": "50", **query})
+    assert response.status_code == 200
+    return [project.lay_title for project in response.context["page"].items]
+
+
+def test_a_search_near_a_place_finds_matches_in_every_state_in_reach(
+    client, make_project, publish
+):
+    """The matches are narrowed by the states of the sites in reach
+    (``ProjectFilter.ids_near``): a match whose only site in reach is over
+    a state line is found, one far away is not, nearest first."""
+    for title, sites in [("Asthma in Boston", [BOSTON]), ("Asthma in Nashua", [NASHUA]),
+                         ("Asthma in Houston", [HOUSTON]), ("Asthma in both", [HOUSTON, NASHUA])]:
+        publish(make_project(lay_title=title, conditions=["Asthma"], sites=sites,
+                             study_type="clinical_trial", research_status="recruiting"))
+    publish(make_project(lay_title="Migraine in Boston", conditions=["Migraine"], sites=[BOSTON]))
+    # Nearest first; the two at the Nashua site in the order they were made.
+    assert _titles_near(client) == ["Asthma in Boston", "Asthma in Nashua", "Asthma in both"]
+    assert sorted(_titles_near(client, recruiting="on", sort="title")) == [
+        "Asthma in Boston", "Asthma in Nashua", "Asthma in both",
+    ]
+
+
+def test_a_site_in_reach_with_no_state_leaves_the_matches_unnarrowed(
+    client, make_project, publish
+):
+    unnamed = {**BOSTON, "institution": "A clinic with no state", "state": ""}
+    publish(make_project(lay_title="Asthma nowhere named", conditions=["Asthma"], sites=[unnamed]))
+    Site.objects.filter(institution=unnamed["institution"]).update(latitude=42.36, longitude=-71.06)
+    publish(make_project(lay_title="Asthma in Nashua", conditions=["Asthma"], sites=[NASHUA]))
+    assert _titles_near(client) == ["Asthma nowhere named", "Asthma in Nashua"]
