@@ -143,6 +143,10 @@ def pages() -> list[tuple[str, str]]:
                 "place + search + recruiting",
                 f"{listing}?q=cancer&near=02114&radius=50&recruiting=on",
             ),
+            ("place + search", f"{listing}?q=cancer&near=02114&radius=50"),
+            # New York: the generator's biggest hub (4,186 sites and 151,471
+            # links within 25 miles at 100k, against Boston's 223 and 8,153).
+            ("place: near 10001 (biggest hub), 25 miles", f"{listing}?near=10001&radius=25"),
         ]
     return found
 
