@@ -313,3 +313,81 @@ def test_a_site_in_reach_with_no_state_leaves_the_matches_unnarrowed(
     Site.objects.filter(institution=unnamed["institution"]).update(latitude=42.36, longitude=-71.06)
     publish(make_project(lay_title="Asthma in Nashua", conditions=["Asthma"], sites=[NASHUA]))
     assert _titles_near(client) == ["Asthma nowhere named", "Asthma in Nashua"]
+
+
+@pytest.fixture
+def around_boston_sites(make_project, publish):
+    """Projects at sites near Boston, some sharing a site (ties in miles)."""
+    places = [
+        BOSTON, NASHUA,
+        {"institution": "UMass Memorial", "city": "Worcester", "state": "Massachusetts",
+         "country": "United States"},
+        {"institution": "Rhode Island Hospital", "city": "Providence", "state": "Rhode Island",
+         "country": "United States"},
+        {"institution": "Cambridge Health Alliance", "city": "Cambridge",
+         "state": "Massachusetts", "country": "United States"},
+    ]
+    for n in range(9):
+        sites = [places[n % 5], places[(n + 2) % 5]] if n % 3 else [places[n % 5]]
+        publish(make_project(lay_title=f"Study {n}", sites=sites))
+    publish(make_project(lay_title="Far away", sites=[HOUSTON]))
+    filterset = filters_for("near=02114&radius=50")
+    return filterset.sites_in_reach()
+
+
+def filters_for(query):
+    from django.http import QueryDict
+
+    from projects.filters import ProjectFilter
+
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+    assert filterset.is_valid(), filterset.form.errors
+    return filterset
+
+
+def test_walking_the_sites_nearest_first_gives_what_one_query_gives(
+    around_boston_sites, monkeypatch
+):
+    """``_walk_nearest`` (the place alone) reads the sites a few at a time
+    and stops early; it must order and count as ``_nearest`` does."""
+    near = around_boston_sites
+    monkeypatch.setattr(listing, "WALK_SITES", 1)  # a chunk per site: every stop is tried
+    every, total, _capped = listing._nearest(near, None, 100, 0)
+    assert total == 9 and len({site for _p, site, _m in every}) >= 3
+    for limit, offset in [(3, 0), (3, 3), (3, 6), (10, 0), (2, 8)]:
+        assert listing._walk_nearest(near, limit, offset) == (
+            every[offset : offset + limit], 9, False
+        )
+    among = [every[7][0], every[1][0]]
+    rows, _total, _capped = listing._walk_nearest(near, 10, 0, among=among)
+    assert rows == [every[1], every[7]]
+
+
+def test_walking_the_sites_stops_once_over_the_count_limit(around_boston_sites, monkeypatch):
+    near = around_boston_sites
+    every, _total, _capped = listing._nearest(near, None, 100, 0)
+    monkeypatch.setattr(listing, "WALK_SITES", 1)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    rows, count, capped = listing._walk_nearest(near, 2, 0)
+    assert (rows, count, capped) == (every[:2], 3, True)
+    # Asked for rows past what the limit counts, it reads on for them.
+    assert listing._walk_nearest(near, 2, 6)[0] == every[6:8]
+
+
+def test_projects_at_the_same_distance_are_in_key_order_whichever_site_comes_first(
+    make_project, publish, monkeypatch
+):
+    """Two hospitals in one city are the same miles away. The walk reads the
+    first site's project (made later) first, and must not stop before the
+    second site, whose project comes first in the order."""
+    general = BOSTON
+    deaconess = {**BOSTON, "institution": "Beth Israel Deaconess Medical Center"}
+    make_project(lay_title="A draft at both", sites=[general, deaconess])  # the sites, in order
+    earlier = publish(make_project(lay_title="Made first", sites=[deaconess]))
+    later = publish(make_project(lay_title="Made second", sites=[general]))
+    near = filters_for("near=02114&radius=10").sites_in_reach()
+    monkeypatch.setattr(listing, "WALK_SITES", 1)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 0)
+    rows, _count, _capped = listing._walk_nearest(near, 1, 0)
+    assert [project_id for project_id, _site, _miles in rows] == [earlier.pk]
+    assert listing._nearest(near, None, 2, 0)[0][1][0] == later.pk
