@@ -17,7 +17,7 @@ read. Sorting is part of the filter state, so it lives in the URL too.
 import copy
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -825,8 +825,11 @@ class ProjectFilter(django_filters.FilterSet):
 NEAR_STATES_NARROW = 6
 
 
-@dataclass(frozen=True)
-class NearSite:
+class NearSite(NamedTuple):
+    """A site within the radius, and how far. A named tuple, not a frozen
+    dataclass: New York's 4,186 sites in reach took 5 ms to make as
+    dataclasses (each field set through ``object.__setattr__``)."""
+
     miles: float
     institution: str
     city: str
