@@ -171,7 +171,8 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
     nearest first unless another order was chosen, each with its nearest
     site. The database finds each project's nearest site and counts them
     (``_nearest``), so only a page of rows comes back however many sites
-    the radius holds."""
+    the radius holds; with the place alone, the sites are read nearest
+    first until the page is known (``_walk_nearest``)."""
     near = filterset.sites_in_reach()
     result = ListingPage(number=number, size=size, requested=number)
     if not near:
@@ -297,8 +298,9 @@ WALK_SITES = 50
 
 def _walk_nearest(near: dict, limit: int, offset: int, among: list[int] | None = None):
     """``_nearest`` for every listed project (the place is the only filter),
-    read from the sites in order of distance, a few at a time (``WALK_SITES``,
-    then twice as many each time), and only as far as needed: until the rows asked for are known and more than
+    read from the sites in order of distance, a few at a time
+    (``WALK_SITES``, then twice as many each time), and only as far as
+    needed: until the rows asked for are known and more than
     ``COUNT_LIMIT`` projects are counted ("over 1,000"), or every site is
     read. A project's first site met is its nearest (ties: the smaller site
     ID, as ``_nearest`` orders them). Within 25 miles of New York, 4,186
@@ -336,13 +338,14 @@ def _walk_nearest(near: dict, limit: int, offset: int, among: list[int] | None =
                 break
     rows = sorted((miles, project_id, site_id) for project_id, (site_id, miles) in first.items())
     if among is not None:
-        rows = [row for row in rows if row[1] in set(among)]
+        wanted_ids = set(among)
+        rows = [row for row in rows if row[1] in wanted_ids]
     page = [(project_id, site_id, miles) for miles, project_id, site_id in rows[offset:][:limit]]
     return page, (COUNT_LIMIT if capped else len(first)), capped
 
 
 _LISTED_LINKS = Statement(
-    lambda sites: ProjectSite.objects.filter(listed=True, site_id__in=sites)
+    lambda sites: ProjectSite.objects.filter(listed=True, site__any=sites)
     .order_by()
     .values_list("site_id", "project_id"),
     sites=list,
