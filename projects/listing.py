@@ -220,13 +220,14 @@ def _nearest(
     """Each of ``projects`` (a query of keys, or None for every listed
     project) with a site in ``near`` ({site ID: NearSite}), with its nearest
     site and the miles to it, nearest first: rows ``offset`` to ``offset +
-    limit`` of them (those among the projects ``among``, if given), and how
-    many there are in all (and False: the count is exact). One query: the sites' distances travel in it
-    (``_distances``). Every listed project is the listed links
-    (``ProjectSite.listed``), read from their own index. With ``first`` (a
-    search), ``projects`` are found before the sites: a search's matches
-    are few, and testing each project at a site against it reads its search
-    vector; otherwise each project at a site is looked up by its key."""
+    limit`` of them (those among the projects ``among``, if given), how
+    many there are in all, and False (the count is exact). One query: the
+    sites' distances travel in it (``_distances``). Every listed project is
+    the listed links (``ProjectSite.listed``), read from their own index.
+    With ``first`` (a search), ``projects`` are found before the sites: a
+    search's matches are few, and testing each project at a site against
+    it reads its search vector; otherwise each project at a site is looked
+    up by its key."""
     chosen = ""
     if projects is None:
         connection, kept, params = connections[ProjectSite.objects.db], "link.listed", []

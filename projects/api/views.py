@@ -102,7 +102,6 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         projects = Project.objects.listed()
         if self.action == "retrieve":
             return projects.select_related("sponsor").prefetch_related(
-                "conditions",
                 Prefetch("project_sites", queryset=ProjectSite.objects.select_related("site")),
                 Prefetch(
                     "project_investigators",
@@ -148,10 +147,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         project = super().get_object()
-        project.condition_rows = [
-            {"name": condition.name, "slug": condition.slug}
-            for condition in project.conditions.all()
-        ]
+        load_condition_rows([project])
         project.location_rows = [location_row(ps.site) for ps in project_sites(project)]
         return project
 
