@@ -400,12 +400,17 @@ def test_two_app_servers_on_one_database_and_redis_serve_the_same_site(tmp_path,
         "REDIS_URL": redis_url,
     }
     with _servers_database(tmp_path) as database_url:
-        _serve_the_same_site({**env, "DATABASE_URL": database_url})
+        _serve_the_same_site({
+            **env, "DATABASE_URL": database_url, "STATIC_ROOT": str(tmp_path / "static"),
+        })
 
 
 def _serve_the_same_site(env):
     import http.cookiejar
 
+    # The deployment steps (README): production pages name the collected,
+    # hashed copies of the static files, so a server without them answers 500.
+    _manage(env, "collectstatic", "--noinput")
     _manage(env, "migrate", "--noinput")
     _manage(env, "loaddemo", "--password", PASSWORD)
     slug = _manage(env, "shell", code=(
