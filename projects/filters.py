@@ -17,7 +17,6 @@ read. Sorting is part of the filter state, so it lives in the URL too.
 import copy
 import weakref
 from collections.abc import Iterator
-from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -31,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filters import FilterMethod
 
 from geo.centroids import InvalidPlace, Place, parse_place
-from geo.distance import RADIUS_CHOICES, bounding_box, haversine_miles
+from geo.distance import RADIUS_CHOICES
 
 from . import facets, search
 from .choices import (
@@ -43,7 +42,8 @@ from .choices import (
     StudyType,
 )
 from .facets import FacetKind
-from .models import Project, ProjectSearch, ProjectSite, Site
+from .models import Project, ProjectSearch, ProjectSite
+from .near import sites_near, states_of
 
 RECOMMENDED = ""
 SORTS = [
@@ -439,8 +439,8 @@ class ProjectFilter(django_filters.FilterSet):
             each.parent = owner
         self.menu = menu if menu is not None else facets.menu()
         self._search_text: search.SearchText | None = None
-        #: Sites within the radius of the place asked for: {site ID: NearSite}.
-        self.near_sites: dict[int, NearSite] | None = None
+        #: Sites within the radius of the place asked for: {site ID: miles}.
+        self.near_sites: dict[int, float] | None = None
         if (data or {}).get("near", "").strip():
             # Near a place the default order is nearest first: say so, and offer it once.
             self.filters["sort"].extra.update(
@@ -560,8 +560,9 @@ class ProjectFilter(django_filters.FilterSet):
         the 2,321 of them in Massachusetts, New Hampshire and Rhode Island
         take 23 ms. Not narrowed when a site in reach names no state, nor
         past ``NEAR_STATES_NARROW`` states, nor without a search."""
-        states = {site.state for site in (self.sites_in_reach() or {}).values()}
-        if not self._searching() or not states or "" in states or len(states) > NEAR_STATES_NARROW:
+        sites = self.sites_in_reach()
+        states = states_of(sites) if self._searching() and sites else set()
+        if not states or "" in states or len(states) > NEAR_STATES_NARROW:
             return self.ids_without("near")
         within = Q()
         for state in sorted(states):
@@ -680,18 +681,20 @@ class ProjectFilter(django_filters.FilterSet):
             Exists(ProjectSite.objects.filter(project=OuterRef("pk"), site_id__in=ids))
         )
 
-    def sites_in_reach(self) -> "dict[int, NearSite] | None":
-        """The sites within the radius of the place asked for, by key, each
-        with its distance (None without a place), worked out once: sites
-        in the bounding box come from an index (latitude, longitude), the
-        exact distance is worked out here, and the corners of the box are
-        dropped."""
-        place = self.form.cleaned_data.get("near") if self.form.is_valid() else None
-        if not place:
+    def sites_in_reach(self) -> dict[int, float] | None:
+        """The sites within the radius of the place asked for, {site ID:
+        miles}, nearest first (None without a place), worked out once
+        (``near.sites_near``)."""
+        place = self.place()
+        if place is None:
             return None
         if self.near_sites is None:
             self.near_sites = sites_near(place, self.radius_miles())
         return self.near_sites
+
+    def place(self) -> Place | None:
+        """The place the results are near, if one was asked for."""
+        return (self.form.cleaned_data.get("near") or None) if self.form.is_valid() else None
 
     def radius_miles(self) -> int:
         return int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)
@@ -823,37 +826,6 @@ class ProjectFilter(django_filters.FilterSet):
 #: At most this many states narrow a search near a place (``ids_near``):
 #: each is a lookup in the facet keys' index.
 NEAR_STATES_NARROW = 6
-
-
-class NearSite(NamedTuple):
-    """A site within the radius, and how far. A named tuple, not a frozen
-    dataclass: New York's 4,186 sites in reach took 5 ms to make as
-    dataclasses (each field set through ``object.__setattr__``)."""
-
-    miles: float
-    institution: str
-    city: str
-    state: str
-
-
-def sites_near(place: Place, radius: int) -> dict[int, NearSite]:
-    """Sites within ``radius`` miles of ``place``, by exact (haversine)
-    distance, from one indexed bounding-box query."""
-    box = bounding_box(place.latitude, place.longitude, radius)
-    rows = (
-        Site.objects.filter(
-            latitude__range=(box.min_lat, box.max_lat),
-            longitude__range=(box.min_lon, box.max_lon),
-        )
-        .order_by()  # any order: 0.4 of Boston's 1.3 ms went to the model's sort
-        .values_list("pk", "latitude", "longitude", "institution", "city", "state")
-    )
-    near = {}
-    for pk, lat, lon, institution, city, state in rows:
-        miles = haversine_miles(place.latitude, place.longitude, lat, lon)
-        if miles <= radius:
-            near[pk] = NearSite(miles, institution, city, state)
-    return near
 
 
 def exists_each(querysets: list[QuerySet]) -> list[bool]:

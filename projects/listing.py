@@ -37,11 +37,14 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from geo.centroids import Place
+
 from .facets import SUMMARY_FIELDS
 from .filters import ProjectFilter
 from .models import Project, ProjectSite
 from .models.arrays import array_literal
 from .models.project import CARD_FIELDS
+from .near import SiteName, links_nearest_first, site_names
 from .statements import Statement
 
 #: Counted exactly up to here; more is shown as "over 1,000" (a count stops
@@ -126,7 +129,7 @@ def page(
     whole rows). With ``estimate``, a common word is "over 1,000" on the
     vocabulary's word."""
     load = load or cards
-    if filterset.sites_in_reach() is not None:
+    if filterset.place() is not None:
         return _page_near(filterset, number, size, load)
     count = filterset.exact_count()
     capped = estimated = False
@@ -163,7 +166,7 @@ class Nearest:
     """A project's closest site to the place asked for."""
 
     miles: float
-    site: object  # filters.NearSite: institution, city, state
+    site: SiteName
 
 
 def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> ListingPage:
@@ -173,19 +176,18 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
     (``_nearest``), so only a page of rows comes back however many sites
     the radius holds; with the place alone, the sites are read nearest
     first until the page is known (``_walk_nearest``)."""
-    near = filterset.sites_in_reach()
     result = ListingPage(number=number, size=size, requested=number)
-    if not near:
-        return result
     # The other filters' projects (the place is this query's own part); with
     # none, every listed project, which the listed links say alone.
     place_only = all(name == "near" for name, _shown in filterset.active())
     if place_only:
-        nearest = partial(_walk_nearest, near)
-    else:
+        nearest = partial(_walk_nearest, filterset.place(), filterset.radius_miles())
+    elif near := filterset.sites_in_reach():
         nearest = partial(
             _nearest, near, filterset.ids_near(), first=filterset.search_text is not None
         )
+    else:
+        return result
     result.number = min(number, MAX_PAGES)
     if (filterset.form.cleaned_data.get("sort") or "nearest") == "nearest":
         rows, result.count, result.count_is_capped = nearest(size, (result.number - 1) * size)
@@ -201,11 +203,12 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
         page_ids = list(filterset.result_ids()[offset : offset + size])
         rows, *_count = nearest(size, 0, among=page_ids)
     closest = {project_id: (miles, site_id) for project_id, site_id, miles in rows}
+    names = site_names(site_id for _miles, site_id in closest.values())
     result.items = load(page_ids)
     for project in result.items:
         if project.pk in closest:
             miles, site_id = closest[project.pk]
-            project.nearest = Nearest(miles, near[site_id])
+            project.nearest = Nearest(miles, names[site_id])
     return result
 
 
@@ -218,7 +221,7 @@ def _nearest(
     first: bool = False,
 ):
     """Each of ``projects`` (a query of keys, or None for every listed
-    project) with a site in ``near`` ({site ID: NearSite}), with its nearest
+    project) with a site in ``near`` ({site ID: miles}), with its nearest
     site and the miles to it, nearest first: rows ``offset`` to ``offset +
     limit`` of them (those among the projects ``among``, if given), how
     many there are in all, and False (the count is exact). One query: the
@@ -297,43 +300,44 @@ def _nearest(
 WALK_SITES = 50
 
 
-def _walk_nearest(near: dict, limit: int, offset: int, among: list[int] | None = None):
+def _walk_nearest(
+    place: Place, radius: int, limit: int, offset: int, among: list[int] | None = None
+):
     """``_nearest`` for every listed project (the place is the only filter),
     read from the sites in order of distance, a few at a time
-    (``WALK_SITES``, then twice as many each time), and only as far as
-    needed: until the rows asked for are known and more than
-    ``COUNT_LIMIT`` projects are counted ("over 1,000"), or every site is
-    read. A project's first site met is its nearest (ties: the smaller site
-    ID, as ``_nearest`` orders them). Within 25 miles of New York, 4,186
-    sites have 151,471 listed links: ``_nearest`` read them all to count the
-    projects and order them (about 60 ms); a page of them takes a few
-    hundred links here. Returns what ``_nearest`` returns, the count
-    capped at ``COUNT_LIMIT`` (and True) when the walk stopped before the
-    last site. With ``among``, it goes on until it has met them all."""
-    sites = sorted(near, key=lambda site_id: (near[site_id].miles, site_id))
+    (``WALK_SITES``, then twice as many each time; ``near.links_nearest_first``),
+    and only as far as needed: until the rows asked for are known and more
+    than ``COUNT_LIMIT`` projects are counted ("over 1,000"), or every site
+    is read. A project's first site met is its nearest (ties: the smaller
+    site ID, as ``_nearest`` orders them). Within 25 miles of New York,
+    4,186 sites have 151,471 listed links: ``_nearest`` read them all to
+    count the projects and order them (about 60 ms); a page of them takes
+    the nearest 50 sites and their 1,406 links here. Returns what
+    ``_nearest`` returns, the count capped at ``COUNT_LIMIT`` (and True)
+    when the walk stopped before the last site. With ``among``, it goes
+    on until it has met them all."""
     wanted = offset + limit
     among_left = set(among or ())
     first: dict[int, tuple[int, float]] = {}  # project: (its nearest site, miles)
     capped = False
     start, size = 0, WALK_SITES
     while True:
-        chunk = sites[start : start + size]
-        at_site: dict[int, list[int]] = {}
-        for site_id, project_id in _LISTED_LINKS.rows(sites=chunk):
-            at_site.setdefault(site_id, []).append(project_id)
-        for site_id in chunk:
-            miles = near[site_id].miles
-            for project_id in at_site.get(site_id, ()):
-                if project_id not in first:
-                    first[project_id] = (site_id, miles)
-        start, size = start + size, size * 2
-        if start >= len(sites):
+        # One site more than the chunk: its distance says which projects'
+        # places in the order are known; none means this chunk is the last.
+        # (Its projects are met again, first, in the next chunk.)
+        rows = links_nearest_first(place, radius, start, size + 1)
+        for site_id, miles, project_id in rows:
+            if project_id is not None and project_id not in first:
+                first[project_id] = (site_id, miles)
+        sites = list(dict.fromkeys((site_id, miles) for site_id, miles, _project in rows))
+        if len(sites) <= size:
             break
+        start, size = start + size, size * 2
         among_left.difference_update(first)
         if len(first) > COUNT_LIMIT and not among_left:
-            # Every project nearer than the next site to read is known, and
-            # so is its place in the order.
-            frontier = near[sites[start]].miles
+            # Every project nearer than the next site is known, and so is
+            # its place in the order.
+            frontier = sites[-1][1]
             if sum(1 for _site, miles in first.values() if miles < frontier) >= wanted:
                 capped = True
                 break
@@ -345,14 +349,6 @@ def _walk_nearest(near: dict, limit: int, offset: int, among: list[int] | None =
     return page, (COUNT_LIMIT if capped else len(first)), capped
 
 
-_LISTED_LINKS = Statement(
-    lambda sites: ProjectSite.objects.filter(listed=True, site__any=sites)
-    .order_by()
-    .values_list("site_id", "project_id"),
-    sites=list,
-)
-
-
 def _distances(near: dict, connection) -> tuple[str, list]:
     """The sites' distances as rows (site ID, miles) for ``_nearest``: on
     PostgreSQL two array literals unnested, so the statement has two
@@ -362,10 +358,10 @@ def _distances(near: dict, connection) -> tuple[str, list]:
     if connection.vendor == "postgresql":
         return "SELECT * FROM unnest(%s::bigint[], %s::float8[])", [
             array_literal(near),
-            array_literal(site.miles for site in near.values()),
+            array_literal(near.values()),
         ]
     rows = ", ".join(["(%s, %s)"] * len(near))
-    values = [value for site_id, site in near.items() for value in (site_id, site.miles)]
+    values = [value for site_id, miles in near.items() for value in (site_id, miles)]
     return f"VALUES {rows}", values
 
 

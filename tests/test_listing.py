@@ -6,6 +6,8 @@ import html
 import re
 
 import pytest
+
+from geo.centroids import Place
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -332,7 +334,7 @@ def around_boston_sites(make_project, publish):
         publish(make_project(lay_title=f"Study {n}", sites=sites))
     publish(make_project(lay_title="Far away", sites=[HOUSTON]))
     filterset = filters_for("near=02114&radius=50")
-    return filterset.sites_in_reach()
+    return filterset.sites_in_reach(), filterset.place()
 
 
 def filters_for(query):
@@ -350,28 +352,34 @@ def test_walking_the_sites_nearest_first_gives_what_one_query_gives(
 ):
     """``_walk_nearest`` (the place alone) reads the sites a few at a time
     and stops early; it must order and count as ``_nearest`` does."""
-    near = around_boston_sites
-    monkeypatch.setattr(listing, "WALK_SITES", 1)  # a chunk per site: every stop is tried
+    near, boston = around_boston_sites
     every, total, _capped = listing._nearest(near, None, 100, 0)
     assert total == 9 and len({site for _p, site, _m in every}) >= 3
-    for limit, offset in [(3, 0), (3, 3), (3, 6), (10, 0), (2, 8)]:
-        assert listing._walk_nearest(near, limit, offset) == (
-            every[offset : offset + limit], 9, False
-        )
-    among = [every[7][0], every[1][0]]
-    rows, _total, _capped = listing._walk_nearest(near, 10, 0, among=among)
-    assert rows == [every[1], every[7]]
+    for chunk in (1, 2, 50):  # a chunk per site (every stop is tried), two, all at once
+        monkeypatch.setattr(listing, "WALK_SITES", chunk)
+        for limit, offset in [(3, 0), (3, 3), (3, 6), (10, 0), (2, 8)]:
+            assert listing._walk_nearest(boston, 50, limit, offset) == (
+                every[offset : offset + limit], 9, False
+            )
+        among = [every[7][0], every[1][0]]
+        rows, _total, _capped = listing._walk_nearest(boston, 50, 10, 0, among=among)
+        assert rows == [every[1], every[7]]
 
 
 def test_walking_the_sites_stops_once_over_the_count_limit(around_boston_sites, monkeypatch):
-    near = around_boston_sites
+    near, boston = around_boston_sites
     every, _total, _capped = listing._nearest(near, None, 100, 0)
     monkeypatch.setattr(listing, "WALK_SITES", 1)
     monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
-    rows, count, capped = listing._walk_nearest(near, 2, 0)
+    rows, count, capped = listing._walk_nearest(boston, 50, 2, 0)
     assert (rows, count, capped) == (every[:2], 3, True)
     # Asked for rows past what the limit counts, it reads on for them.
-    assert listing._walk_nearest(near, 2, 6)[0] == every[6:8]
+    assert listing._walk_nearest(boston, 50, 2, 6)[0] == every[6:8]
+
+
+def test_walking_finds_nothing_where_no_site_is_in_reach(around_boston_sites):
+    nevada = Place(zip_code=None, city="Nowhere", state="NV", latitude=40.0, longitude=-117.0)
+    assert listing._walk_nearest(nevada, 100, 20, 0) == ([], 0, False)
 
 
 def test_projects_at_the_same_distance_are_in_key_order_whichever_site_comes_first(
@@ -385,9 +393,10 @@ def test_projects_at_the_same_distance_are_in_key_order_whichever_site_comes_fir
     make_project(lay_title="A draft at both", sites=[general, deaconess])  # the sites, in order
     earlier = publish(make_project(lay_title="Made first", sites=[deaconess]))
     later = publish(make_project(lay_title="Made second", sites=[general]))
-    near = filters_for("near=02114&radius=10").sites_in_reach()
+    filterset = filters_for("near=02114&radius=10")
+    near = filterset.sites_in_reach()
     monkeypatch.setattr(listing, "WALK_SITES", 1)
     monkeypatch.setattr(listing, "COUNT_LIMIT", 0)
-    rows, _count, _capped = listing._walk_nearest(near, 1, 0)
+    rows, _count, _capped = listing._walk_nearest(filterset.place(), 10, 1, 0)
     assert [project_id for project_id, _site, _miles in rows] == [earlier.pk]
     assert listing._nearest(near, None, 2, 0)[0][1][0] == later.pk

@@ -1,0 +1,79 @@
+"""The sites within reach of a place (``projects.near``): the database works
+the distances out, by the same rule as ``geo.distance.haversine_miles``."""
+
+import math
+
+import pytest
+
+from geo.centroids import Place
+from geo.distance import bounding_box, haversine_miles
+from projects.models import Site
+from projects.near import SiteName, site_names, sites_near, states_of
+
+pytestmark = pytest.mark.django_db
+
+BOSTON = Place(zip_code="02114", city="Boston", state="MA", latitude=42.3611, longitude=-71.0682)
+MILES_PER_DEGREE_OF_LATITUDE = 2 * math.pi * 3958.8 / 360
+
+
+def _site(name, latitude, longitude, state="Massachusetts"):
+    return Site.objects.create(
+        institution=name, city="Somewhere", state=state, country="United States",
+        latitude=latitude, longitude=longitude,
+    )
+
+
+def _north(miles):
+    return BOSTON.latitude + miles / MILES_PER_DEGREE_OF_LATITUDE
+
+
+def test_the_sites_within_the_radius_with_their_distance_by_the_haversine_rule():
+    box = bounding_box(BOSTON.latitude, BOSTON.longitude, 10)
+    sites = [
+        _site("Here", BOSTON.latitude, BOSTON.longitude),
+        _site("Just inside", _north(9.9), BOSTON.longitude),
+        _site("Just outside", _north(10.1), BOSTON.longitude),
+        _site("In the box's corner", box.max_lat - 0.001, box.max_lon - 0.001),
+        _site("West, inside", BOSTON.latitude, BOSTON.longitude - 0.18),
+        _site("Far away", 29.7, -95.4, state="Texas"),
+    ]
+    Site.objects.create(institution="Nowhere", city="Boston", country="United States")
+    expected = {
+        site.pk: haversine_miles(BOSTON.latitude, BOSTON.longitude, site.latitude, site.longitude)
+        for site in sites
+    }
+    expected = {pk: miles for pk, miles in expected.items() if miles <= 10}
+
+    near = sites_near(BOSTON, 10)
+
+    assert set(near) == set(expected)
+    assert {site.institution for site in Site.objects.filter(pk__in=near)} == {
+        "Here", "Just inside", "West, inside"
+    }
+    for pk, miles in near.items():
+        assert miles == pytest.approx(expected[pk], abs=1e-9)
+
+
+def test_nearest_first_and_at_the_same_distance_the_smaller_key_first():
+    far = _site("Far", _north(8), BOSTON.longitude)
+    twin_one = _site("Twin one", _north(3), BOSTON.longitude)
+    twin_two = _site("Twin two", _north(3), BOSTON.longitude)
+    here = _site("Here", BOSTON.latitude, BOSTON.longitude)
+    assert list(sites_near(BOSTON, 10)) == [here.pk, twin_one.pk, twin_two.pk, far.pk]
+
+
+def test_no_site_in_reach_is_an_empty_dict():
+    _site("Far away", 29.7, -95.4, state="Texas")
+    assert sites_near(BOSTON, 100) == {}
+
+
+def test_a_page_reads_the_names_and_a_search_the_states_of_only_the_sites_it_asks_for():
+    boston = _site("Massachusetts General Hospital", BOSTON.latitude, BOSTON.longitude)
+    nashua = _site("Southern NH Medical Center", 42.76, -71.47, state="New Hampshire")
+    unnamed = _site("A clinic", 42.5, -71.2, state="")
+    assert site_names([boston.pk]) == {
+        boston.pk: SiteName("Massachusetts General Hospital", "Somewhere", "Massachusetts")
+    }
+    assert states_of([boston.pk, nashua.pk]) == {"Massachusetts", "New Hampshire"}
+    assert states_of([boston.pk, unnamed.pk]) == {"Massachusetts", ""}
+    assert states_of([]) == set()
