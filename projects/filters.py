@@ -43,7 +43,7 @@ from .choices import (
 )
 from .facets import FacetKind
 from .models import Project, ProjectSearch, ProjectSite
-from .near import sites_near, states_of
+from .near import sites_near
 
 RECOMMENDED = ""
 SORTS = [
@@ -439,8 +439,10 @@ class ProjectFilter(django_filters.FilterSet):
             each.parent = owner
         self.menu = menu if menu is not None else facets.menu()
         self._search_text: search.SearchText | None = None
-        #: Sites within the radius of the place asked for: {site ID: miles}.
+        #: Sites within the radius of the place asked for: {site ID: miles},
+        #: and the states they are in (``sites_in_reach``).
         self.near_sites: dict[int, float] | None = None
+        self.near_states: set[str] = set()
         if (data or {}).get("near", "").strip():
             # Near a place the default order is nearest first: say so, and offer it once.
             self.filters["sort"].extra.update(
@@ -560,8 +562,7 @@ class ProjectFilter(django_filters.FilterSet):
         the 2,321 of them in Massachusetts, New Hampshire and Rhode Island
         take 23 ms. Not narrowed when a site in reach names no state, nor
         past ``NEAR_STATES_NARROW`` states, nor without a search."""
-        sites = self.sites_in_reach()
-        states = states_of(sites) if self._searching() and sites else set()
+        states = self.near_states if self._searching() and self.sites_in_reach() else set()
         if not states or "" in states or len(states) > NEAR_STATES_NARROW:
             return self.ids_without("near")
         within = Q()
@@ -689,7 +690,7 @@ class ProjectFilter(django_filters.FilterSet):
         if place is None:
             return None
         if self.near_sites is None:
-            self.near_sites = sites_near(place, self.radius_miles())
+            self.near_sites, self.near_states = sites_near(place, self.radius_miles())
         return self.near_sites
 
     def place(self) -> Place | None:

@@ -4,10 +4,10 @@ A radius can hold thousands of sites (4,186 within 25 miles of New York at
 100k projects), and a page names a few of them. So the database works out
 the distances (``geo.distance.haversine_miles``, written in SQL), and sends
 back keys and miles only: all of them for a search or a filter near the
-place (``sites_near``), or the nearest few with their projects for the place
+place, with the states they are in, which a search is narrowed by
+(``sites_near``), or the nearest few with their projects for the place
 alone (``links_nearest_first``). What a card prints about its nearest site
-(``site_names``) and the states a search is narrowed by (``states_of``) are
-read for the sites that need them.
+(``site_names``) is read for the page's sites only.
 
 Written in SQL rather than with Django's math functions: the expression
 took 1.3 ms of CPU to compile per query, more than the database took to
@@ -22,6 +22,7 @@ from geo.centroids import Place
 from geo.distance import EARTH_RADIUS_MILES, bounding_box
 
 from .models import ProjectSite, Site
+from .statements import Statement
 
 
 class SiteName(NamedTuple):
@@ -32,26 +33,31 @@ class SiteName(NamedTuple):
     state: str
 
 
-def sites_near(place: Place, radius: int) -> dict[int, float]:
+def sites_near(place: Place, radius: int) -> tuple[dict[int, float], set[str]]:
     """{site ID: miles} of the sites within ``radius`` miles of ``place``,
-    nearest first (at the same distance, the smaller ID first). On
-    PostgreSQL they come back as two arrays in one row: New York's 4,186
-    as rows took 2.5 ms more of CPU to read. Sorted here, where the order
-    is certain: an aggregate's input order is not, unless each array sorts
-    its own (slower)."""
+    nearest first (at the same distance, the smaller ID first), and the
+    states they are in ("" for a site that names none), from one query.
+    On PostgreSQL they come back as arrays in one row: New York's 4,186
+    sites as rows took 2.5 ms more of CPU to read. Sorted here, where the
+    order is certain: an aggregate's input order is not, unless each
+    array sorts its own (slower)."""
     connection = _connection()
     within, params = _within(place, radius, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT array_agg(site_id), array_agg(miles) FROM ({within}) AS near", params
+                "SELECT array_agg(site_id), array_agg(miles), array_agg(DISTINCT state)"
+                f" FROM ({within}) AS near",
+                params,
             )
-            keys, miles = cursor.fetchone()
+            keys, miles, states = cursor.fetchone()
             pairs = zip(miles or (), keys or ())
         else:
             cursor.execute(within, params)
-            pairs = ((miles, pk) for pk, miles in cursor.fetchall())
-    return {pk: miles for miles, pk in sorted(pairs)}
+            rows = cursor.fetchall()
+            pairs = ((miles, pk) for pk, miles, _state in rows)
+            states = (state for _pk, _miles, state in rows)
+    return {pk: miles for miles, pk in sorted(pairs)}, set(states or ())
 
 
 def links_nearest_first(place: Place, radius: int, start: int, count: int) -> list[tuple]:
@@ -78,17 +84,15 @@ def links_nearest_first(place: Place, radius: int, start: int, count: int) -> li
 
 def site_names(site_ids) -> dict[int, SiteName]:
     """{site ID: SiteName} for the sites a page of cards names."""
-    rows = Site.objects.filter(pk__in=list(site_ids)).order_by()
-    return {
-        pk: SiteName(institution, city, state)
-        for pk, institution, city, state in rows.values_list("pk", "institution", "city", "state")
-    }
+    return {pk: SiteName(*name) for pk, *name in _SITE_NAMES.rows(sites=list(site_ids))}
 
 
-def states_of(site_ids) -> set[str]:
-    """The states the sites are in ("" for a site that names none)."""
-    sites = Site.objects.filter(pk__any=list(site_ids)).order_by()
-    return set(sites.values_list("state", flat=True).distinct())
+_SITE_NAMES = Statement(
+    lambda sites: Site.objects.filter(pk__any=sites)
+    .order_by()
+    .values_list("pk", "institution", "city", "state"),
+    sites=list,
+)
 
 
 def _connection():
@@ -97,7 +101,7 @@ def _connection():
 
 
 def _within(place: Place, radius: int, connection) -> tuple[str, list]:
-    """SQL of rows (site_id, miles) for the sites within the radius: those
+    """SQL of rows (site_id, miles, state) for the sites within the radius: those
     in the bounding box, read from the coordinates' index, then the exact
     distance drops its corners (``geo.distance``)."""
     box = bounding_box(place.latitude, place.longitude, radius)
@@ -111,8 +115,8 @@ def _within(place: Place, radius: int, connection) -> tuple[str, list]:
     )
     sites = connection.ops.quote_name(Site._meta.db_table)
     sql = f"""
-        SELECT site_id, miles FROM (
-            SELECT id AS site_id, {miles} AS miles FROM {sites}
+        SELECT site_id, miles, state FROM (
+            SELECT id AS site_id, {miles} AS miles, state FROM {sites}
             WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s
         ) AS box
         WHERE miles <= %s

@@ -8,7 +8,7 @@ import pytest
 from geo.centroids import Place
 from geo.distance import bounding_box, haversine_miles
 from projects.models import Site
-from projects.near import SiteName, site_names, sites_near, states_of
+from projects.near import SiteName, site_names, sites_near
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +44,9 @@ def test_the_sites_within_the_radius_with_their_distance_by_the_haversine_rule()
     }
     expected = {pk: miles for pk, miles in expected.items() if miles <= 10}
 
-    near = sites_near(BOSTON, 10)
+    near, states = sites_near(BOSTON, 10)
 
-    assert set(near) == set(expected)
+    assert set(near) == set(expected) and states == {"Massachusetts"}
     assert {site.institution for site in Site.objects.filter(pk__in=near)} == {
         "Here", "Just inside", "West, inside"
     }
@@ -59,21 +59,21 @@ def test_nearest_first_and_at_the_same_distance_the_smaller_key_first():
     twin_one = _site("Twin one", _north(3), BOSTON.longitude)
     twin_two = _site("Twin two", _north(3), BOSTON.longitude)
     here = _site("Here", BOSTON.latitude, BOSTON.longitude)
-    assert list(sites_near(BOSTON, 10)) == [here.pk, twin_one.pk, twin_two.pk, far.pk]
+    assert list(sites_near(BOSTON, 10)[0]) == [here.pk, twin_one.pk, twin_two.pk, far.pk]
 
 
 def test_no_site_in_reach_is_an_empty_dict():
     _site("Far away", 29.7, -95.4, state="Texas")
-    assert sites_near(BOSTON, 100) == {}
+    assert sites_near(BOSTON, 100) == ({}, set())
 
 
-def test_a_page_reads_the_names_and_a_search_the_states_of_only_the_sites_it_asks_for():
+def test_the_states_in_reach_and_a_page_of_site_names():
     boston = _site("Massachusetts General Hospital", BOSTON.latitude, BOSTON.longitude)
-    nashua = _site("Southern NH Medical Center", 42.76, -71.47, state="New Hampshire")
-    unnamed = _site("A clinic", 42.5, -71.2, state="")
+    _site("Southern NH Medical Center", 42.76, -71.47, state="New Hampshire")
+    _site("A clinic", 42.5, -71.2, state="")
+    assert sites_near(BOSTON, 50)[1] == {"Massachusetts", "New Hampshire", ""}
+    assert sites_near(BOSTON, 5)[1] == {"Massachusetts"}
     assert site_names([boston.pk]) == {
         boston.pk: SiteName("Massachusetts General Hospital", "Somewhere", "Massachusetts")
     }
-    assert states_of([boston.pk, nashua.pk]) == {"Massachusetts", "New Hampshire"}
-    assert states_of([boston.pk, unnamed.pk]) == {"Massachusetts", ""}
-    assert states_of([]) == set()
+    assert site_names([]) == {}
