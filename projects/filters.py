@@ -534,13 +534,16 @@ class ProjectFilter(django_filters.FilterSet):
         ``ids_without``)."""
         return self.ids_without(None)
 
-    def ids_without(self, name: str | None, within: Q | None = None) -> QuerySet:
+    def ids_without(
+        self, name: str | None, within: Q | None = None, among: list[int] | None = None
+    ) -> QuerySet:
         """The IDs of the results of every filter in use but ``name``,
         unordered, the cheapest way: on PostgreSQL, when the search index
         answers every one of those filters, its rows (one GIN index
         intersects the facet keys, so "lab research in Canada" is known to
         be empty without walking every lab project), narrowed by ``within``
-        (a condition on them, see ``ids_near``); otherwise the projects."""
+        (a condition on them, see ``ids_near``); otherwise the projects.
+        With ``among``, only those of these projects."""
         if search.ranked():
             text = self.search_text if self._searching() and name != "q" else None
             start = search.matching_entries(text) if text else ProjectSearch.objects.all()
@@ -548,8 +551,13 @@ class ProjectFilter(django_filters.FilterSet):
             if not others:
                 if within is not None:
                     entries = entries.filter(within)
+                if among is not None:
+                    entries = entries.filter(project_id__any=among)
                 return entries.values_list("project_id", flat=True)
-        return self.without(name).order_by().values_list("pk", flat=True)
+        projects = self.without(name)
+        if among is not None:
+            projects = projects.filter(pk__any=among)
+        return projects.order_by().values_list("pk", flat=True)
 
     def ids_near(self) -> QuerySet:
         """``ids_without("near")`` for a search near a place: the matches
@@ -771,7 +779,30 @@ class ProjectFilter(django_filters.FilterSet):
             return self.menu.total
         if len(used) != 1:
             return None
-        name, _shown = used[0]
+        return self._count_of(used[0][0])
+
+    def share_kept_near(self) -> float | None:
+        """About what share of the listed projects the filters in use other
+        than the place keep, as if they were independent: the product of
+        the shares each keeps alone (the facet table's counts, the
+        vocabulary's for the words). None when one of them is not counted
+        so (an age, an identifier)."""
+        share = 1.0
+        for name, _shown in self.active():
+            if name == "near":
+                continue
+            if name == "q":
+                count = self.search_text.estimated_matches if self.search_text else 0
+            else:
+                count = self._count_of(name)
+            if not count:
+                return None
+            share *= count / max(self.menu.total, 1)
+        return share
+
+    def _count_of(self, name: str) -> int | None:
+        """How many listed projects the filter ``name`` alone keeps, from the
+        facet table; None when it does not say."""
         value = self.form.cleaned_data[name]
         if isinstance(value, facets.Choice):
             return value.count

@@ -95,6 +95,17 @@ class SearchText:
         return max(self.known.get(word, 0), self.known.get(self.corrections.get(word, ""), 0))
 
 
+    @property
+    def estimated_matches(self) -> int:
+        """About how many listed pages the search matches, known without a
+        query: the fewest pages any of its words is on, as the vocabulary
+        counts them (every word must match; other forms of a word are not
+        counted); 0 when no word is known."""
+        words = [word.lower() for word in self.text.split() if _checkable(word.lower())]
+        counts = [self.known.get(self.corrections.get(word, word), 0) for word in words]
+        return min(counts) if counts and all(counts) else 0
+
+
 def identifier_match(text: str) -> Q | None:
     """The projects a registry identifier names, when ``text`` is one and
     nothing else; None otherwise (a search of the words)."""

@@ -52,6 +52,21 @@ def redis_url():
     return url
 
 
+@pytest.fixture(params=["walk the sites", "links near first", "matches first"])
+def near_strategy(request, monkeypatch):
+    """Each way a listing near a place with other filters finds its
+    projects (``projects.listing._page_near``), forced whatever the data:
+    the same results are expected of each."""
+    from projects import listing
+    from projects.filters import ProjectFilter
+
+    walk = request.param == "walk the sites"
+    monkeypatch.setattr(ProjectFilter, "share_kept_near", lambda self: 1.0 if walk else None)
+    if request.param == "matches first":
+        monkeypatch.setattr(listing, "PROJECTS_FIRST_SITES", 0)
+    return request.param
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing makes every login seconds slow; tests do not need it."""

@@ -328,6 +328,27 @@ def test_a_rare_place_found_from_the_search_index_gives_the_same_results(
 # Near a place (issue 9) ------------------------------------------------------
 
 
+@pytest.mark.django_db
+def test_the_share_of_projects_the_filters_keep_near_a_place(make_project, publish):
+    """How ``listing._page_near`` chooses to walk the sites: the share of
+    the listed projects the filters other than the place keep, counted
+    by the facet table, as if the filters were independent."""
+    for status in ("recruiting", "recruiting", "completed"):
+        publish(make_project(study_type="clinical_trial", research_status=status, sites=[BOSTON]))
+    publish(make_project(sites=[BOSTON]))  # lab research
+
+    def share(query):
+        filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.listed())
+        assert filterset.is_valid(), filterset.form.errors
+        return filterset.share_kept_near()
+
+    assert share("near=02114") == 1.0
+    assert share("near=02114&recruiting=on") == 0.5
+    assert share("near=02114&study_type=clinical_trial") == 0.75
+    assert share("near=02114&study_type=clinical_trial&recruiting=on") == 0.375
+    assert share("near=02114&recruiting=on&age=45") is None  # an age is not counted so
+
+
 @pytest.fixture
 def around_boston(make_project, publish):
     from .factories import PLACES

@@ -6,14 +6,16 @@ import html
 import re
 
 import pytest
-
-from geo.centroids import Place
 from django.core.cache import caches
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from geo.centroids import Place, lookup_zip
+from geo.distance import haversine_miles
 from projects import listing, search
+from projects.filters import ProjectFilter
 from projects.models import Contact, Facet, FacetKind, GrantLink, Project, Site, page_conditions
 from projects.views import ProjectListView
 
@@ -290,7 +292,7 @@ def _titles_near(client, **query):
 
 
 def test_a_search_near_a_place_finds_matches_in_every_state_in_reach(
-    client, make_project, publish
+    client, make_project, publish, near_strategy
 ):
     """The matches are narrowed by the states of the sites in reach
     (``ProjectFilter.ids_near``): a match whose only site in reach is over
@@ -308,13 +310,72 @@ def test_a_search_near_a_place_finds_matches_in_every_state_in_reach(
 
 
 def test_a_site_in_reach_with_no_state_leaves_the_matches_unnarrowed(
-    client, make_project, publish
+    client, make_project, publish, near_strategy
 ):
     unnamed = {**BOSTON, "institution": "A clinic with no state", "state": ""}
     publish(make_project(lay_title="Asthma nowhere named", conditions=["Asthma"], sites=[unnamed]))
     Site.objects.filter(institution=unnamed["institution"]).update(latitude=42.36, longitude=-71.06)
     publish(make_project(lay_title="Asthma in Nashua", conditions=["Asthma"], sites=[NASHUA]))
     assert _titles_near(client) == ["Asthma nowhere named", "Asthma in Nashua"]
+
+
+WORCESTER = {"institution": "UMass Memorial", "city": "Worcester", "state": "Massachusetts",
+             "country": "United States"}
+PROVIDENCE = {"institution": "Rhode Island Hospital", "city": "Providence",
+              "state": "Rhode Island", "country": "United States"}
+
+
+@pytest.mark.parametrize("query", [
+    "recruiting=on", "q=asthma", "q=asthma&recruiting=on", "study_type=clinical_trial",
+])
+def test_each_way_of_finding_projects_near_a_place_gives_the_same_pages(
+    client, make_project, publish, monkeypatch, query
+):
+    """Near a place with other filters the listing walks the sites nearest
+    first, or places the filters' matches from the links near the place,
+    or from their own links (``listing._page_near`` chooses by how many
+    the filters keep and how many sites are in reach). Each gives the
+    pages the exact distances give, nearest first."""
+    places = [BOSTON, NASHUA, WORCESTER, PROVIDENCE, HOUSTON]
+    for n in range(23):
+        sites = [places[n % 5], places[(n + 2) % 5]][: 1 + n % 2]
+        publish(make_project(
+            lay_title=f"{'Asthma' if n % 3 else 'Migraine'} study {n}",
+            conditions=["Asthma" if n % 3 else "Migraine"], sites=sites,
+            study_type="clinical_trial" if n % 4 else "nih_research",
+            research_status=("recruiting" if n % 5 else "completed") if n % 4 else "active",
+        ))
+    boston = lookup_zip("02114")
+    filterset = ProjectFilter(
+        QueryDict(f"near=02114&radius=50&{query}"), queryset=Project.objects.listed()
+    )
+    nearest = {}
+    for project in filterset.qs:  # the projects the filters keep, a site within reach
+        nearest[project.pk] = min(
+            haversine_miles(boston.latitude, boston.longitude, site.latitude, site.longitude)
+            for site in project.sites.all()
+        )
+    expected = sorted(nearest, key=lambda pk: (nearest[pk], pk))
+    assert 5 < len(expected) < 23
+
+    def pages(walk, projects_first):
+        monkeypatch.setattr(ProjectFilter, "share_kept_near", lambda self: 1.0 if walk else None)
+        monkeypatch.setattr(listing, "PROJECTS_FIRST_SITES", 0 if projects_first else 1_000)
+        monkeypatch.setattr(listing, "WALK_SITES", 1)  # a chunk per site
+        found = []
+        for number in range(1, 1 + (len(expected) + 9) // 10):
+            caches["default"].clear()  # the same address again: not the cached page
+            response = client.get(LIST_URL, {"near": "02114", "radius": "50", "page": number,
+                                              **dict(QueryDict(query).items())})
+            page = response.context["page"]
+            assert page.count == len(expected)
+            found += [(project.pk, round(project.nearest.miles, 6)) for project in page.items]
+        return found
+
+    shown = [(pk, round(nearest[pk], 6)) for pk in expected]
+    assert pages(walk=True, projects_first=False) == shown
+    assert pages(walk=False, projects_first=False) == shown
+    assert pages(walk=False, projects_first=True) == shown
 
 
 @pytest.fixture

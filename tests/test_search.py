@@ -178,3 +178,17 @@ def test_words_that_only_contain_a_number_are_searched_as_words():
 
 def _titles(response) -> list[str]:
     return [project.lay_title for project in response.context["object_list"]]
+
+
+def test_a_searchs_estimated_matches_are_the_fewest_pages_any_of_its_words_is_on():
+    """What ``_page_near`` weighs a search by (``ProjectFilter.share_kept_near``)."""
+    known = {"breast": 50, "cancer": 300}
+    assert search_module.SearchText("cancer", known=known).estimated_matches == 300
+    assert search_module.SearchText("Breast cancer", known=known).estimated_matches == 50
+    # Words the search leaves out (too short, common) do not count.
+    assert search_module.SearchText("cancer of the breast", known=known).estimated_matches == 50
+    # A misspelled word counts as its correction.
+    corrected = search_module.SearchText("cancr", corrections={"cancr": "cancer"}, known=known)
+    assert corrected.estimated_matches == 300
+    # A word the vocabulary does not count: not known.
+    assert search_module.SearchText("cancer xylophone", known=known).estimated_matches == 0
