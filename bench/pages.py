@@ -147,6 +147,10 @@ def pages() -> list[tuple[str, str]]:
             # New York: the generator's biggest hub (4,186 sites and 151,471
             # links within 25 miles at 100k, against Boston's 223 and 8,153).
             ("place: near 10001 (biggest hub), 25 miles", f"{listing}?near=10001&radius=25"),
+            ("place + search: near 10001", f"{listing}?q=cancer&near=10001&radius=25"),
+            ("place + recruiting: near 10001", f"{listing}?recruiting=on&near=10001&radius=25"),
+            # A word on a few percent of pages: its matches are found first.
+            ("place + rarer word: near 10001", f"{listing}?q=asthma&near=10001&radius=25"),
         ]
     return found
 
