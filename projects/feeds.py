@@ -18,17 +18,21 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
+from .listing import load_condition_rows
 from .models import Condition, Project
 
 ITEMS_PER_FEED = 50
 
 
-def newest_changes(projects):
-    return (
-        projects.order_by("-last_published_at", "-id")
-        .select_related("sponsor")
-        .prefetch_related("conditions")[:ITEMS_PER_FEED]
-    )
+def newest_changes(projects) -> list[Project]:
+    """The newest changes, each with its sponsor and its conditions as rows
+    (``listing.load_condition_rows``): prefetched, each project and its
+    conditions' queryset referred to each other, and the feed's 50 such
+    cycles waited for the garbage collector (8 ms, one request in ten)."""
+    newest = projects.order_by("-last_published_at", "-id").select_related("sponsor")
+    items = list(newest[:ITEMS_PER_FEED])
+    load_condition_rows(items)
+    return items
 
 
 class ProjectFeed(Feed):
@@ -67,7 +71,7 @@ class ProjectFeed(Feed):
         return project.last_published_at
 
     def item_categories(self, project):
-        return [condition.name for condition in project.conditions.all()]
+        return [condition["name"] for condition in project.condition_rows]
 
     def item_author_name(self, project):
         return project.sponsor.name

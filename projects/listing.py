@@ -434,3 +434,21 @@ def in_order(found, ids: list[int]) -> list[Project]:
     left out."""
     by_pk = {project.pk: project for project in found}
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def load_condition_rows(projects: list[Project]) -> None:
+    """Set each project's ``condition_rows``: its conditions' names and
+    slugs as dicts, by name, in one query."""
+    conditions: dict[int, list] = {}
+    for project_id, name, slug in _PAGE_CONDITIONS.rows(ids=[project.pk for project in projects]):
+        conditions.setdefault(project_id, []).append({"name": name, "slug": slug})
+    for project in projects:
+        project.condition_rows = conditions.get(project.pk, [])
+
+
+_PAGE_CONDITIONS = Statement(
+    lambda ids: Project.conditions.through.objects.filter(project__any=ids)
+    .order_by("condition__name", "condition")
+    .values_list("project", "condition__name", "condition__slug"),
+    ids=list,
+)

@@ -178,7 +178,7 @@ class ProjectSerializer(serializers.Serializer):
     """A listed project as the listing shows it."""
 
     # Its conditions and locations come from the plain rows the view reads
-    # (``condition_rows``, ``location_rows``: ``views.load_condition_rows``,
+    # (``condition_rows``, ``location_rows``: ``listing.load_condition_rows``,
     # ``locations.load_location_rows``). Comments, as the schema shows the
     # docstring.
 

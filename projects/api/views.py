@@ -48,14 +48,6 @@ _PAGE_ROWS = Statement(
     .filter(pk__any=ids),
     ids=list,
 )
-_PAGE_CONDITIONS = Statement(
-    lambda ids: Project.conditions.through.objects.filter(project__any=ids)
-    .order_by("condition__name", "condition")
-    .values_list("project", "condition__name", "condition__slug"),
-    ids=list,
-)
-
-
 class ListingFilterBackend(DjangoFilterBackend):
     """django-filter's backend, keeping the filterset on the view: the
     pagination asks it for the page's projects, as the listing does."""
@@ -70,16 +62,6 @@ class ListingFilterBackend(DjangoFilterBackend):
             # (``listing.page``), which builds only the queries it runs.
             return queryset
         return filterset.qs
-
-
-def load_condition_rows(projects: list[Project]) -> None:
-    """Set each project's ``condition_rows``: its conditions' names and
-    slugs as dicts, by name, in one query."""
-    conditions: dict[int, list] = {}
-    for project_id, name, slug in _PAGE_CONDITIONS.rows(ids=[project.pk for project in projects]):
-        conditions.setdefault(project_id, []).append({"name": name, "slug": slug})
-    for project in projects:
-        project.condition_rows = conditions.get(project.pk, [])
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -141,13 +123,13 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         page's CPU and left each project in a cycle for the garbage
         collector."""
         projects = listing.in_order(_PAGE_ROWS.objects(ids=ids), ids)
-        load_condition_rows(projects)
+        listing.load_condition_rows(projects)
         load_location_rows(projects)
         return projects
 
     def get_object(self):
         project = super().get_object()
-        load_condition_rows([project])
+        listing.load_condition_rows([project])
         project.location_rows = [location_row(ps.site) for ps in project_sites(project)]
         return project
 

@@ -21,7 +21,8 @@ from projects import editing, workflow
 from projects.api.locations import load_location_rows, location_row
 from projects.api.pagination import Pagination
 from projects.api.serializers import LocationSerializer, ProjectSerializer, SiteSerializer
-from projects.api.views import ProjectViewSet, load_condition_rows
+from projects.api.views import ProjectViewSet
+from projects.listing import load_condition_rows
 from projects.models import Contact, Investigator, Project, ProjectInvestigator, Site
 
 from ..collector import collector_off
