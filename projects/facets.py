@@ -213,10 +213,15 @@ def refresh(project_ids: Iterable[int]) -> None:
 
 def _mark_listed_links(links, listed) -> None:
     """``ProjectSite.listed`` of ``links``: true where their project is one
-    of ``listed`` (keys, or a query of them), false elsewhere; only the rows
-    that change are written."""
+    of ``listed`` (keys, or a query of them), false elsewhere; and
+    ``ProjectSite.recruiting``, true where that project is open now. Only
+    the rows that change are written."""
     links.filter(listed=False, project_id__in=listed).update(listed=True)
     links.filter(listed=True).exclude(project_id__in=listed).update(listed=False)
+    open_now = Project.objects.filter(pk__in=listed, research_status__in=OPEN_STATUSES)
+    open_now = open_now.values("pk")
+    links.filter(recruiting=False, project_id__in=open_now).update(recruiting=True)
+    links.filter(recruiting=True).exclude(project_id__in=open_now).update(recruiting=False)
 
 
 def forget(project_ids: Iterable[int]) -> None:

@@ -781,15 +781,15 @@ class ProjectFilter(django_filters.FilterSet):
             return None
         return self._count_of(used[0][0])
 
-    def share_kept_near(self) -> float | None:
+    def share_kept_near(self, without: str | None = None) -> float | None:
         """About what share of the listed projects the filters in use other
-        than the place keep, as if they were independent: the product of
-        the shares each keeps alone (the facet table's counts, the
-        vocabulary's for the words). None when one of them is not counted
-        so (an age, an identifier)."""
+        than the place (and ``without``) keep, as if they were independent:
+        the product of the shares each keeps alone (the facet table's
+        counts, the vocabulary's for the words). None when one of them is
+        not counted so (an age, an identifier)."""
         share = 1.0
         for name, _shown in self.active():
-            if name == "near":
+            if name in ("near", without):
                 continue
             if name == "q":
                 count = self.search_text.estimated_matches if self.search_text else 0

@@ -180,15 +180,24 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
     many sites the radius holds."""
     result = ListingPage(number=number, size=size, requested=number)
     # The other filters' projects (the place is this query's own part); with
-    # none, every listed project, which the listed links say alone.
-    place_only = all(name == "near" for name, _shown in filterset.active())
+    # none, every listed project, which the listed links say alone, and
+    # with "recruiting now" alone, the recruiting links.
+    used = {name for name, _shown in filterset.active()}
     place, radius = filterset.place(), filterset.radius_miles()
-    share = 1.0 if place_only else filterset.share_kept_near()
-    if place_only:
-        nearest = partial(_walk_nearest, place, radius)
-    elif share is not None and share >= WALK_SHARE:
+    recruiting = "recruiting" in used
+    # The share of the listed projects the filters keep (how many sites a
+    # walk reads first), and of the projects at the links read (whether to
+    # walk: "recruiting now" is read from the links).
+    share = filterset.share_kept_near()
+    among_read = filterset.share_kept_near(without="recruiting") if recruiting else share
+    if used <= {"near", "recruiting"}:
         nearest = partial(
-            _walk_nearest, place, radius, kept=filterset.ids_without("near"), share=share
+            _walk_nearest, place, radius, share=share or 1.0, recruiting=recruiting
+        )
+    elif share is not None and among_read >= WALK_SHARE:
+        nearest = partial(
+            _walk_nearest, place, radius, kept=filterset.ids_without("near"), share=share,
+            recruiting=recruiting,
         )
     elif near := filterset.sites_in_reach():
         nearest = partial(
@@ -309,6 +318,9 @@ def _nearest(
 #: found. Fewer matches are found first and then placed (``_nearest``): a
 #: walk would meet most projects in reach before it had a page of them.
 WALK_SHARE = 0.1
+#: The first read of a walk takes at most ``WALK_SITES / WALK_SHARE_FLOOR``
+#: sites, however few projects the filters keep.
+WALK_SHARE_FLOOR = 0.02
 
 #: Past this many sites in reach, a search's matches are placed from their
 #: own links (``_nearest``): New York's 4,186 sites have 151,471 links.
@@ -328,6 +340,7 @@ def _walk_nearest(
     among: list[int] | None = None,
     kept: QuerySet | None = None,
     share: float = 1.0,
+    recruiting: bool = False,
 ):
     """``_nearest`` for every listed project (the place is the only filter),
     read from the sites in order of distance, a few at a time
@@ -347,19 +360,20 @@ def _walk_nearest(
     "cancer" (on 39% of pages) within 25 miles of New York read its 13,170
     matches in New York and New Jersey to place them (174 ms); the walk
     reads the nearest 127 sites and finds 1,238 matches among the projects
-    at them."""
+    at them. With ``recruiting``, only the links of projects open now are
+    read (``ProjectSite.recruiting``)."""
     wanted = offset + limit
     among_left = set(among or ())
     first: dict[int, tuple[int, float]] = {}  # project: (its nearest site, miles)
     capped = False
     # Fewer projects kept, more sites read at once: about as many kept
     # projects as the first WALK_SITES sites hold in all.
-    start, size = 0, math.ceil(WALK_SITES / max(share, WALK_SHARE))
+    start, size = 0, math.ceil(WALK_SITES / max(share, WALK_SHARE_FLOOR))
     while True:
         # One site more than the chunk: its distance says which projects'
         # places in the order are known; none means this chunk is the last.
         # (Its projects are met again, first, in the next chunk.)
-        rows = links_nearest_first(place, radius, start, size + 1, kept)
+        rows = links_nearest_first(place, radius, start, size + 1, kept, recruiting)
         for site_id, miles, project_id in rows:
             if project_id is not None and project_id not in first:
                 first[project_id] = (site_id, miles)

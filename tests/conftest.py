@@ -61,7 +61,9 @@ def near_strategy(request, monkeypatch):
     from projects.filters import ProjectFilter
 
     walk = request.param == "walk the sites"
-    monkeypatch.setattr(ProjectFilter, "share_kept_near", lambda self: 1.0 if walk else None)
+    monkeypatch.setattr(
+        ProjectFilter, "share_kept_near", lambda self, without=None: 1.0 if walk else None
+    )
     if request.param == "matches first":
         monkeypatch.setattr(listing, "PROJECTS_FIRST_SITES", 0)
     return request.param

@@ -373,3 +373,34 @@ def test_a_rebuild_sets_every_links_listed_flag(trial, publish, make_project):
     ProjectSite.objects.filter(project=draft).update(listed=True)
     facets.rebuild()
     assert _listed_links(trial) == [True, True] and _listed_links(draft) == [False]
+
+
+def _recruiting_links(project) -> list[bool]:
+    return list(ProjectSite.objects.filter(project=project).values_list("recruiting", flat=True))
+
+
+def test_a_projects_site_links_say_whether_it_is_listed_and_open_now(trial, publish, reviewer):
+    """``ProjectSite.recruiting``: "recruiting now" near a place reads these links."""
+    assert trial.research_status == "recruiting"
+    assert _recruiting_links(trial) == [False, False]  # a draft
+    publish(trial)
+    assert _recruiting_links(trial) == [True, True]
+    Project.objects.filter(pk=trial.pk).update(research_status="completed")  # as an import does
+    facets.refresh([trial.pk])
+    assert _recruiting_links(trial) == [False, False] and _listed_links(trial) == [True, True]
+    Project.objects.filter(pk=trial.pk).update(research_status="available")  # expanded access
+    facets.refresh([trial.pk])
+    assert _recruiting_links(trial) == [True, True]
+    workflow.withdraw(trial, reviewer, "Source withdrawn")
+    assert _recruiting_links(trial) == [False, False]
+
+
+def test_a_rebuild_sets_every_links_recruiting_flag(trial, publish, make_project):
+    publish(trial)
+    closed = publish(make_project(
+        lay_title="Closed", sites=[BOSTON], study_type="clinical_trial", research_status="completed"
+    ))
+    ProjectSite.objects.update(recruiting=False)
+    ProjectSite.objects.filter(project=closed).update(recruiting=True)
+    facets.rebuild()
+    assert _recruiting_links(trial) == [True, True] and _recruiting_links(closed) == [False]

@@ -359,7 +359,9 @@ def test_each_way_of_finding_projects_near_a_place_gives_the_same_pages(
     assert 5 < len(expected) < 23
 
     def pages(walk, projects_first):
-        monkeypatch.setattr(ProjectFilter, "share_kept_near", lambda self: 1.0 if walk else None)
+        monkeypatch.setattr(
+        ProjectFilter, "share_kept_near", lambda self, without=None: 1.0 if walk else None
+    )
         monkeypatch.setattr(listing, "PROJECTS_FIRST_SITES", 0 if projects_first else 1_000)
         monkeypatch.setattr(listing, "WALK_SITES", 1)  # a chunk per site
         found = []

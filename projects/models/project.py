@@ -648,6 +648,10 @@ class ProjectSite(models.Model):
     #: ``facets.refresh`` with the listing's other derived rows, so the
     #: projects near a place are found among listed links alone.
     listed = models.BooleanField(default=False, editable=False)
+    #: Its project is listed and open now (the listing's "recruiting now",
+    #: ``OPEN_STATUSES``), kept with ``listed``: "recruiting near 10001"
+    #: reads these links alone.
+    recruiting = models.BooleanField(default=False, editable=False)
 
     class Meta:
         db_table = "projects_project_sites"
@@ -663,6 +667,10 @@ class ProjectSite(models.Model):
             models.Index(
                 fields=["site", "project"], name="listed_project_site_by_site",
                 condition=Q(listed=True),
+            ),
+            models.Index(
+                fields=["site", "project"], name="recruiting_project_site",
+                condition=Q(recruiting=True),
             ),
         ]
         verbose_name = _("site of this project")
