@@ -380,7 +380,7 @@ def _walk_nearest(
         sites = list(dict.fromkeys((site_id, miles) for site_id, miles, _project in rows))
         if len(sites) <= size:
             break
-        start, size = start + size, size * 2
+        start, size = start + size, _next_chunk(size, start + size, len(first))
         among_left.difference_update(first)
         if len(first) > COUNT_LIMIT and not among_left:
             # Every project nearer than the next site is known, and so is
@@ -395,6 +395,18 @@ def _walk_nearest(
         rows = [row for row in rows if row[1] in wanted_ids]
     page = [(project_id, site_id, miles) for miles, project_id, site_id in rows[offset:][:limit]]
     return page, (COUNT_LIMIT if capped else len(first)), capped
+
+
+def _next_chunk(size: int, sites_read: int, found: int) -> int:
+    """How many sites the walk reads next: twice as many as the last time,
+    or fewer when that many already found about ``COUNT_LIMIT`` projects at
+    the rate so far (half as much again, for projects met twice). At 10k
+    projects "cancer" near New York found 718 at the first 129 sites; the
+    next read took 258 sites for the 283 more it needed, now 102."""
+    needed = COUNT_LIMIT + 1 - found
+    if found and needed > 0:
+        return min(size * 2, max(WALK_SITES, math.ceil(needed * sites_read / found * 2)))
+    return size * 2
 
 
 def _distances(near: dict, connection) -> tuple[str, list]:

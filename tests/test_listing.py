@@ -440,6 +440,16 @@ def test_walking_the_sites_stops_once_over_the_count_limit(around_boston_sites, 
     assert listing._walk_nearest(boston, 50, 2, 6)[0] == every[6:8]
 
 
+def test_the_walk_reads_fewer_sites_next_when_it_has_nearly_enough(monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 1_000)
+    monkeypatch.setattr(listing, "WALK_SITES", 50)
+    assert listing._next_chunk(128, 128, 0) == 256  # nothing found yet: twice as many
+    # 283 more to find at 5.6 a site: twice the 51 sites that would take.
+    assert listing._next_chunk(129, 129, 718) == 102
+    assert listing._next_chunk(100, 1_000, 999) == 50  # never fewer than the first read
+    assert listing._next_chunk(100, 100, 2_000) == 200  # enough found: only ``among`` reads on
+
+
 def test_walking_finds_nothing_where_no_site_is_in_reach(around_boston_sites):
     nevada = Place(zip_code=None, city="Nowhere", state="NV", latitude=40.0, longitude=-117.0)
     assert listing._walk_nearest(nevada, 100, 20, 0) == ([], 0, False)
