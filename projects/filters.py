@@ -692,7 +692,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def sites_in_reach(self) -> dict[int, float] | None:
         """The sites within the radius of the place asked for, {site ID:
-        miles}, nearest first (None without a place), worked out once
+        miles} (None without a place), worked out once
         (``near.sites_near``)."""
         place = self.place()
         if place is None:

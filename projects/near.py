@@ -37,12 +37,9 @@ class SiteName(NamedTuple):
 
 def sites_near(place: Place, radius: int) -> tuple[dict[int, float], set[str]]:
     """{site ID: miles} of the sites within ``radius`` miles of ``place``,
-    nearest first (at the same distance, the smaller ID first), and the
-    states they are in ("" for a site that names none), from one query.
-    On PostgreSQL they come back as arrays in one row: New York's 4,186
-    sites as rows took 2.5 ms more of CPU to read. Sorted here, where the
-    order is certain: an aggregate's input order is not, unless each
-    array sorts its own (slower)."""
+    and the states they are in ("" for a site that names none), from one
+    query. On PostgreSQL they come back as arrays in one row: New York's
+    4,186 sites as rows took 2.5 ms more of CPU to read."""
     connection = _connection()
     within, params = _within(place, radius, connection)
     with connection.cursor() as cursor:
@@ -53,13 +50,10 @@ def sites_near(place: Place, radius: int) -> tuple[dict[int, float], set[str]]:
                 params,
             )
             keys, miles, states = cursor.fetchone()
-            pairs = zip(miles or (), keys or ())
-        else:
-            cursor.execute(within, params)
-            rows = cursor.fetchall()
-            pairs = ((miles, pk) for pk, miles, _state in rows)
-            states = (state for _pk, _miles, state in rows)
-    return {pk: miles for miles, pk in sorted(pairs)}, set(states or ())
+            return dict(zip(keys or (), miles or ())), set(states or ())
+        cursor.execute(within, params)
+        rows = cursor.fetchall()
+    return {pk: miles for pk, miles, _state in rows}, {state for _pk, _miles, state in rows}
 
 
 def links_nearest_first(
@@ -70,11 +64,12 @@ def links_nearest_first(
     kept: QuerySet | None = None,
     recruiting: bool = False,
 ) -> list[tuple]:
-    """Sites ``start`` to ``start + count`` within reach, nearest first (the
-    order of ``sites_near``), with the listed projects at each (open now,
-    with ``recruiting``; those among ``kept``, a query of project keys, if
-    given): rows (site ID, miles, project ID), and a row with no project
-    for each site, so that every site read is known. One query:
+    """Sites ``start`` to ``start + count`` within reach, nearest first (at
+    the same distance, the smaller ID first), with the listed projects at
+    each (open now, with ``recruiting``; those among ``kept``, a query of
+    project keys, if given): rows (site ID, miles, project ID), and a row
+    with no project for each site, so that every site read is known. One
+    query:
     the database picks the sites by their distance (a top-N sort of those
     in reach) and reads their links, instead of sending every site in
     reach to be sorted here (4,186 near New York, where a page is known

@@ -8,7 +8,7 @@ import pytest
 from geo.centroids import Place
 from geo.distance import bounding_box, haversine_miles
 from projects.models import Site
-from projects.near import SiteName, site_names, sites_near
+from projects.near import SiteName, links_nearest_first, site_names, sites_near
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +54,20 @@ def test_the_sites_within_the_radius_with_their_distance_by_the_haversine_rule()
         assert miles == pytest.approx(expected[pk], abs=1e-9)
 
 
-def test_nearest_first_and_at_the_same_distance_the_smaller_key_first():
+def test_the_walk_reads_the_sites_nearest_first_and_at_the_same_distance_the_smaller_key():
     far = _site("Far", _north(8), BOSTON.longitude)
     twin_one = _site("Twin one", _north(3), BOSTON.longitude)
     twin_two = _site("Twin two", _north(3), BOSTON.longitude)
     here = _site("Here", BOSTON.latitude, BOSTON.longitude)
-    assert list(sites_near(BOSTON, 10)[0]) == [here.pk, twin_one.pk, twin_two.pk, far.pk]
+    order = [here.pk, twin_one.pk, twin_two.pk, far.pk]
+
+    def sites(start, count):
+        rows = links_nearest_first(BOSTON, 10, start, count)
+        return list(dict.fromkeys(site for site, _miles, _project in rows))
+
+    assert sites(0, 10) == order
+    assert sites(1, 2) == order[1:3]  # a chunk of them: the same order
+    assert sites(4, 2) == []
 
 
 def test_no_site_in_reach_is_an_empty_dict():
