@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
@@ -534,16 +535,13 @@ class ProjectFilter(django_filters.FilterSet):
         ``ids_without``)."""
         return self.ids_without(None)
 
-    def ids_without(
-        self, name: str | None, within: Q | None = None, among: list[int] | None = None
-    ) -> QuerySet:
+    def ids_without(self, name: str | None, within: Q | None = None) -> QuerySet:
         """The IDs of the results of every filter in use but ``name``,
         unordered, the cheapest way: on PostgreSQL, when the search index
         answers every one of those filters, its rows (one GIN index
         intersects the facet keys, so "lab research in Canada" is known to
         be empty without walking every lab project), narrowed by ``within``
-        (a condition on them, see ``ids_near``); otherwise the projects.
-        With ``among``, only those of these projects."""
+        (a condition on them, see ``ids_near``); otherwise the projects."""
         if search.ranked():
             text = self.search_text if self._searching() and name != "q" else None
             start = search.matching_entries(text) if text else ProjectSearch.objects.all()
@@ -551,13 +549,8 @@ class ProjectFilter(django_filters.FilterSet):
             if not others:
                 if within is not None:
                     entries = entries.filter(within)
-                if among is not None:
-                    entries = entries.filter(project_id__any=among)
                 return entries.values_list("project_id", flat=True)
-        projects = self.without(name)
-        if among is not None:
-            projects = projects.filter(pk__any=among)
-        return projects.order_by().values_list("pk", flat=True)
+        return self.without(name).order_by().values_list("pk", flat=True)
 
     def ids_near(self) -> QuerySet:
         """``ids_without("near")`` for a search near a place: the matches
@@ -861,10 +854,16 @@ NEAR_STATES_NARROW = 6
 
 
 def exists_each(querysets: list[QuerySet]) -> list[bool]:
-    """Whether each queryset has a row, in one round trip."""
+    """Whether each queryset has a row, in one round trip. A queryset
+    Django knows to be empty (``none()``: a place with no site in reach)
+    has none, without SQL."""
     parts, params = [], []
     for queryset in querysets:
-        sql, query_params = queryset.query.sql_with_params()
+        try:
+            sql, query_params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            parts.append("1 = 0")
+            continue
         parts.append(f"EXISTS ({sql})")
         params.extend(query_params)
     # Raw SQL bypasses the database router: ask it (a read replica may serve this).

@@ -212,6 +212,11 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
             _rows, result.count, result.count_is_capped = nearest(1, 0)
             result.number = max(1, min(result.number, result.last_reachable))
             rows, *_count = nearest(size, (result.number - 1) * size)
+        elif result.number > result.last_reachable:
+            # Past the pages an "over 1,000" count reaches (50 of 20 in the
+            # API): its last page, as without a place.
+            result.number = result.last_reachable
+            rows, *_count = nearest(size, (result.number - 1) * size)
         page_ids = [project_id for project_id, _site, _miles in rows]
     else:
         _rows, result.count, result.count_is_capped = nearest(1, 0)

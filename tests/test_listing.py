@@ -450,6 +450,33 @@ def test_the_walk_reads_fewer_sites_next_when_it_has_nearly_enough(monkeypatch):
     assert listing._next_chunk(100, 100, 2_000) == 200  # enough found: only ``among`` reads on
 
 
+def test_a_page_past_what_an_over_1000_count_reaches_is_its_last_page(
+    around_boston_sites, monkeypatch
+):
+    """As without a place: "over 3" in pages of 2 reaches page 2."""
+    near, _boston = around_boston_sites
+    every, _total, _capped = listing._nearest(near, None, 100, 0)
+    monkeypatch.setattr(listing, "WALK_SITES", 1)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    page = listing.page(filters_for("near=02114&radius=50"), 4, 2)
+    assert (page.count, page.count_is_capped, page.number) == (3, True, 2)
+    assert [project.pk for project in page.items] == [pk for pk, _site, _miles in every[2:4]]
+    assert page.beyond_end and not page.has_next
+
+
+@pytest.mark.parametrize("query", [
+    {"recruiting": "on"}, {"q": "asthma"}, {"study_type": "clinical_trial", "sort": "title"},
+])
+def test_a_place_with_no_site_in_reach_and_another_filter_is_an_empty_page(
+    client, around_boston_sites, query
+):
+    response = client.get(LIST_URL, {"near": "99501", **query})  # Anchorage
+    assert response.status_code == 200
+    assert "0 projects found" in _text(response)
+    api = client.get("/api/v1/projects/", {"near": "99501", **query})
+    assert api.status_code == 200 and api.json()["count"] == 0
+
+
 def test_walking_finds_nothing_where_no_site_is_in_reach(around_boston_sites):
     nevada = Place(zip_code=None, city="Nowhere", state="NV", latitude=40.0, longitude=-117.0)
     assert listing._walk_nearest(nevada, 100, 20, 0) == ([], 0, False)
