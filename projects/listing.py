@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 
 from geo.centroids import Place
 
+from . import search
 from .facets import SUMMARY_FIELDS
 from .filters import ProjectFilter
 from .models import Project, ProjectSite
@@ -194,10 +195,16 @@ def _page_near(filterset: ProjectFilter, number: int, size: int, load) -> Listin
         nearest = partial(
             _walk_nearest, place, radius, share=share or 1.0, recruiting=recruiting
         )
-    elif share is not None and among_read >= WALK_SHARE:
+    elif (share is not None and among_read >= WALK_SHARE) or (
+        share is None and not search.ranked()
+    ):
+        # SQLite keeps no word counts to weigh a search by; and its search
+        # reads every project's text, so finding the matches first took
+        # 270-300 ms for "cancer" near New York at 10k, where the walk
+        # reads the text of the projects at the sites it reads.
         nearest = partial(
-            _walk_nearest, place, radius, kept=filterset.ids_without("near"), share=share,
-            recruiting=recruiting,
+            _walk_nearest, place, radius, kept=filterset.ids_without("near"),
+            share=share or 1.0, recruiting=recruiting,
         )
     elif near := filterset.sites_in_reach():
         nearest = partial(

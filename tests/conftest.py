@@ -62,7 +62,7 @@ def near_strategy(request, monkeypatch):
 
     walk = request.param == "walk the sites"
     monkeypatch.setattr(
-        ProjectFilter, "share_kept_near", lambda self, without=None: 1.0 if walk else None
+        ProjectFilter, "share_kept_near", lambda self, without=None: 1.0 if walk else 0.0
     )
     if request.param == "matches first":
         monkeypatch.setattr(listing, "PROJECTS_FIRST_SITES", 0)

@@ -360,7 +360,7 @@ def test_each_way_of_finding_projects_near_a_place_gives_the_same_pages(
 
     def pages(walk, projects_first):
         monkeypatch.setattr(
-        ProjectFilter, "share_kept_near", lambda self, without=None: 1.0 if walk else None
+        ProjectFilter, "share_kept_near", lambda self, without=None: 1.0 if walk else 0.0
     )
         monkeypatch.setattr(listing, "PROJECTS_FIRST_SITES", 0 if projects_first else 1_000)
         monkeypatch.setattr(listing, "WALK_SITES", 1)  # a chunk per site
@@ -475,6 +475,25 @@ def test_a_place_with_no_site_in_reach_and_another_filter_is_an_empty_page(
     assert "0 projects found" in _text(response)
     api = client.get("/api/v1/projects/", {"near": "99501", **query})
     assert api.status_code == 200 and api.json()["count"] == 0
+
+
+def test_on_sqlite_a_search_near_a_place_walks_the_sites(around_boston_sites, monkeypatch):
+    """SQLite keeps no word counts to weigh a search by, and its search
+    reads each project's text: the walk reads only the text of the
+    projects at the sites it reads."""
+    if search.ranked():
+        pytest.skip("PostgreSQL weighs a search by its word counts")
+    walked = []
+    walk = listing._walk_nearest
+
+    def recording(*args, **kwargs):
+        walked.append(kwargs.get("kept"))
+        return walk(*args, **kwargs)
+
+    monkeypatch.setattr(listing, "_walk_nearest", recording)
+    page = listing.page(filters_for("q=Study&near=02114&radius=50"), 1, 10)
+    assert walked and walked[0] is not None
+    assert page.count == 9 and len(page.items) == 9
 
 
 def test_walking_finds_nothing_where_no_site_is_in_reach(around_boston_sites):
