@@ -87,13 +87,7 @@ class SearchText:
         forms: "cancers", "tumor" for "tumors"), or its correction's; 0
         when that is not known."""
         words = self.text.split()
-        if len(words) != 1:
-            return 0
-        word = words[0].lower()
-        # A misspelling is searched with its correction: at least the
-        # correction's pages ("hyertension" finds hypertension's).
-        return max(self.known.get(word, 0), self.known.get(self.corrections.get(word, ""), 0))
-
+        return self._pages_with(words[0].lower()) if len(words) == 1 else 0
 
     @property
     def estimated_matches(self) -> int:
@@ -102,8 +96,14 @@ class SearchText:
         counts them (every word must match; other forms of a word are not
         counted); 0 when no word is known."""
         words = [word.lower() for word in self.text.split() if _checkable(word.lower())]
-        counts = [self.known.get(self.corrections.get(word, word), 0) for word in words]
+        counts = [self._pages_with(word) for word in words]
         return min(counts) if counts and all(counts) else 0
+
+    def _pages_with(self, word: str) -> int:
+        """The listed pages the vocabulary counts with ``word`` (lower case);
+        a misspelling is searched with its correction, so at least the
+        correction's pages ("hyertension" finds hypertension's)."""
+        return max(self.known.get(word, 0), self.known.get(self.corrections.get(word, ""), 0))
 
 
 def identifier_match(text: str) -> Q | None:
