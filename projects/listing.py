@@ -338,9 +338,9 @@ WALK_SHARE_FLOOR = 0.02
 #: own links (``_nearest``): New York's 4,186 sites have 151,471 links.
 PROJECTS_FIRST_SITES = 1_000
 
-#: Sites read first by ``_walk_nearest``, nearest first; each next read
-#: takes twice as many. A site has about 36 links at 100k, so the first
-#: read of a city usually counts past ``COUNT_LIMIT``.
+#: Sites read first by ``_walk_nearest``, nearest first (more with other
+#: filters; the next reads: ``_next_chunk``). A site has about 36 links at
+#: 100k, so the first read of a city usually counts past ``COUNT_LIMIT``.
 WALK_SITES = 50
 
 
@@ -356,7 +356,7 @@ def _walk_nearest(
 ):
     """``_nearest`` for every listed project (the place is the only filter),
     read from the sites in order of distance, a few at a time
-    (``WALK_SITES``, then twice as many each time; ``near.links_nearest_first``),
+    (``WALK_SITES``, then ``_next_chunk``; ``near.links_nearest_first``),
     and only as far as needed: until the rows asked for are known and more
     than ``COUNT_LIMIT`` projects are counted ("over 1,000"), or every site
     is read. A project's first site met is its nearest (ties: the smaller
@@ -411,10 +411,11 @@ def _walk_nearest(
 
 def _next_chunk(size: int, sites_read: int, found: int) -> int:
     """How many sites the walk reads next: twice as many as the last time,
-    or fewer when that many already found about ``COUNT_LIMIT`` projects at
-    the rate so far (half as much again, for projects met twice). At 10k
-    projects "cancer" near New York found 718 at the first 129 sites; the
-    next read took 258 sites for the 283 more it needed, now 102."""
+    or fewer: twice the sites that would find the rest of ``COUNT_LIMIT``
+    projects at the rate so far (projects are met again at later sites).
+    At 10k projects "cancer" near New York found 718 at the first 129
+    sites; the next read took 258 sites for the 283 more it needed, now
+    102."""
     needed = COUNT_LIMIT + 1 - found
     if found and needed > 0:
         return min(size * 2, max(WALK_SITES, math.ceil(needed * sites_read / found * 2)))

@@ -69,10 +69,9 @@ def links_nearest_first(
     each (open now, with ``recruiting``; those among ``kept``, a query of
     project keys, if given): rows (site ID, miles, project ID), and a row
     with no project for each site, so that every site read is known. One
-    query:
-    the database picks the sites by their distance (a top-N sort of those
-    in reach) and reads their links, instead of sending every site in
-    reach to be sorted here (4,186 near New York, where a page is known
+    query: the database picks the sites by their distance (a top-N sort of
+    those in reach) and reads their links, instead of sending every site
+    in reach to be sorted here (4,186 near New York, where a page is known
     from the first 50); each project at them is looked up in ``kept`` by
     its key, instead of ``kept`` being read whole (13,170 matches for
     "cancer" in New York and New Jersey)."""
@@ -131,9 +130,9 @@ def _connection():
 
 
 def _within(place: Place, radius: int, connection) -> tuple[str, list]:
-    """SQL of rows (site_id, miles, state) for the sites within the radius: those
-    in the bounding box, read from the coordinates' index, then the exact
-    distance drops its corners (``geo.distance``)."""
+    """SQL of rows (site_id, miles, state) for the sites within the radius:
+    those in the bounding box, read from the coordinates' index, then the
+    exact distance drops its corners (``geo.distance``)."""
     box = bounding_box(place.latitude, place.longitude, radius)
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"  # SQLite's MIN(a, b)
     # geo.distance.haversine_miles; on SQLite, Django supplies the functions.
